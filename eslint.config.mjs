@@ -1,0 +1,137 @@
+// ESLint flat config. Besides typescript-eslint's recommended rules, it enforces the layering of
+// DESIGN.md §2 with no-restricted-imports, so a wrong-way import fails `npm run lint` and CI.
+import { builtinModules } from 'node:module';
+import js from '@eslint/js';
+import { defineConfig, globalIgnores } from 'eslint/config';
+import tseslint from 'typescript-eslint';
+
+const vscode = { name: 'vscode', message: 'Only src/client may import vscode (DESIGN.md §2).' };
+
+// Regexes, not gitignore globs: globs do not match import specifiers that start with "../".
+const languageServer = {
+  regex: '^vscode-languageserver(?:[-/].*)?$',
+  message: 'Only src/server may import vscode-languageserver* (DESIGN.md §2).',
+};
+// vscode-languageserver-textdocument is a plain text-buffer library, but only the server needs it.
+const languageServerOnly = {
+  regex: '^vscode-languageserver(?:/.*)?$',
+  message: 'Only src/server may import vscode-languageserver (DESIGN.md §2).',
+};
+const languageClient = {
+  regex: '^vscode-languageclient(?:[-/].*)?$',
+  message: 'Only src/client may import vscode-languageclient (DESIGN.md §2).',
+};
+
+/** A relative import that climbs into one of the given sibling folders of src/. */
+function sibling(folders, message) {
+  return { regex: `^(?:\\.\\./)+(?:src/)?(?:${folders.join('|')})(?:/.*)?$`, message };
+}
+
+const nodeBuiltins = {
+  regex: `^(?:node:.*|(?:${builtinModules.map((name) => name.replace(/[/.]/g, '\\$&')).join('|')})(?:/.*)?)$`,
+  message: 'The webview runs in a browser: no Node.js builtins (DESIGN.md §2).',
+};
+
+/** One config object per layer; each `files` glob is disjoint, so none overrides another. */
+function layer(folder, { paths = [], patterns = [] }) {
+  return {
+    files: [`src/${folder}/**/*.ts`],
+    rules: { 'no-restricted-imports': ['error', { paths, patterns }] },
+  };
+}
+
+export default defineConfig([
+  globalIgnores([
+    'dist/',
+    'node_modules/',
+    '.vscode-test/',
+    'out/',
+    'examples/',
+    'test/fixtures/',
+    'bench/.generated/',
+  ]),
+  {
+    files: ['**/*.ts', '**/*.mjs'],
+    extends: [js.configs.recommended, tseslint.configs.recommended],
+    rules: {
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        {
+          argsIgnorePattern: '^_',
+          varsIgnorePattern: '^_',
+          caughtErrorsIgnorePattern: '^_',
+          destructuredArrayIgnorePattern: '^_',
+        },
+      ],
+    },
+  },
+  {
+    // Build and maintenance scripts run on Node.js.
+    files: ['**/*.mjs'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+      },
+    },
+  },
+
+  // The domain is pure: no editor, no LSP, no spawning processes.
+  layer('core', {
+    paths: [
+      vscode,
+      { name: 'node:child_process', message: 'src/core is pure: no child processes (DESIGN.md §2).' },
+      { name: 'child_process', message: 'src/core is pure: no child processes (DESIGN.md §2).' },
+    ],
+    patterns: [
+      languageServer,
+      languageClient,
+      sibling(
+        ['server', 'client', 'cli', 'webview'],
+        'src/core must not depend on its callers (DESIGN.md §2).',
+      ),
+    ],
+  }),
+  layer('server', {
+    paths: [vscode],
+    patterns: [
+      languageClient,
+      sibling(['client', 'webview'], 'The server talks to the client only over LSP (DESIGN.md §2).'),
+    ],
+  }),
+  layer('client', {
+    patterns: [
+      languageServerOnly,
+      sibling(['server', 'cli'], 'The client talks to the server only over LSP; share types via src/shared.'),
+    ],
+  }),
+  layer('cli', {
+    paths: [vscode],
+    patterns: [
+      languageServer,
+      languageClient,
+      sibling(['server', 'client'], 'The CLI calls src/core directly (DESIGN.md §2).'),
+    ],
+  }),
+  layer('webview', {
+    paths: [vscode],
+    patterns: [
+      nodeBuiltins,
+      sibling(
+        ['server', 'client', 'cli'],
+        'The webview talks to the extension only by messages; share types via src/shared.',
+      ),
+    ],
+  }),
+  layer('shared', {
+    paths: [vscode],
+    patterns: [languageServer, languageClient],
+  }),
+]);

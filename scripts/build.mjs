@@ -1,0 +1,37 @@
+// Bundles the extension, the language server, the CLI and the webview with esbuild.
+import * as esbuild from 'esbuild';
+import { chmod } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const common = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+const node = { ...common, platform: 'node', target: 'node20', format: 'cjs' };
+
+const builds = [
+  { ...node, entryPoints: ['src/cli/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+];
+// The editor bundles join as their entry points exist (the extension and server come with the editor work).
+for (const [entry, outfile, extra] of [
+  ['src/client/extension.ts', 'dist/extension.js', { external: ['vscode'] }],
+  ['src/server/server.ts', 'dist/server.js', {}],
+]) {
+  if (existsSync(entry)) builds.push({ ...node, entryPoints: [entry], outfile, ...extra });
+}
+
+if (watch) {
+  const contexts = await Promise.all(builds.map((options) => esbuild.context(options)));
+  await Promise.all(contexts.map((context) => context.watch()));
+  console.log('esbuild: watching for changes');
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+  await chmod('dist/cli.js', 0o755);
+}

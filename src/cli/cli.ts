@@ -1,0 +1,139 @@
+import * as nodePath from 'node:path';
+import { checkReview } from '../core/check';
+import { nodeFileSystem } from '../core/fileSystem';
+import { findReviewRoot } from '../core/review';
+import { formatCheckGithub, formatCheckJson, formatCheckSarif, formatCheckText } from './checkFormats';
+import packageJson from '../../package.json';
+
+const VERSION = packageJson.version;
+
+const USAGE = `Usage: study-extract <command> [review-dir] [options]
+
+Commands:
+  check        validate review.yaml, the extraction schema and every record
+
+Options:
+  -h, --help     show help (also: study-extract <command> --help)
+  -v, --version  show the version
+
+review-dir defaults to the current folder; the review is found by walking up to review.yaml.
+`;
+
+const CHECK_USAGE = `Usage: study-extract check [review-dir] [--format text|json|sarif|github]
+
+Validates review.yaml, the review's extraction schema and every record.
+
+Options:
+  --format text    path:line:col: severity: message [code], then a summary (default)
+  --format json    one JSON document: { files: [{ path, diagnostics }], summary }
+  --format sarif   SARIF 2.1.0 for code scanning
+  --format github  GitHub Actions annotations
+  -h, --help       show this help
+
+Exit status: 0 no errors (warnings allowed), 1 errors found, 2 cannot run.
+`;
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  cwd: string;
+}
+
+class UsageError extends Error {}
+
+interface ParsedArgs {
+  positional: string[];
+  options: Map<string, string | true>;
+}
+
+function parseArgs(args: string[], valued: Set<string>, flags: Set<string>): ParsedArgs {
+  const positional: string[] = [];
+  const options = new Map<string, string | true>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') {
+      positional.push(...args.slice(i + 1));
+      break;
+    }
+    if (arg.startsWith('-') && arg !== '-') {
+      const eq = arg.indexOf('=');
+      const name = eq > 0 ? arg.slice(0, eq) : arg;
+      if (valued.has(name)) {
+        const value = eq > 0 ? arg.slice(eq + 1) : args[++i];
+        if (value === undefined) throw new UsageError(`option ${name} needs a value`);
+        options.set(name, value);
+      } else if (flags.has(name) && eq < 0) {
+        options.set(name, true);
+      } else throw new UsageError(`unknown option ${name}`);
+    } else positional.push(arg);
+  }
+  return { positional, options };
+}
+
+async function runCheck(args: string[], io: CliIo): Promise<number> {
+  const { positional, options } = parseArgs(args, new Set(['--format']), new Set(['-h', '--help']));
+  if (options.has('-h') || options.has('--help')) {
+    io.stdout(CHECK_USAGE);
+    return 0;
+  }
+  const format = (options.get('--format') as string | undefined) ?? 'text';
+  if (!['text', 'json', 'sarif', 'github'].includes(format)) {
+    throw new UsageError(`unknown format "${format}" (expected text, json, sarif or github)`);
+  }
+  if (positional.length > 1) throw new UsageError(`expected at most one review folder, got ${positional.length}`);
+  const start = nodePath.resolve(io.cwd, positional[0] ?? '.');
+  const startStat = await nodeFileSystem.stat(start);
+  if (!startStat) throw new UsageError(`no such folder: ${positional[0]}`);
+  const root = await findReviewRoot(startStat.kind === 'directory' ? start : nodePath.dirname(start), nodeFileSystem);
+  if (!root) {
+    io.stderr(`study-extract: no review.yaml found in ${start} or any folder above it\n`);
+    return 2;
+  }
+  const report = await checkReview(root, nodeFileSystem);
+  const display = (relative: string) => {
+    const shown = nodePath.relative(io.cwd, nodePath.join(root, relative)).split(nodePath.sep).join('/');
+    return shown === '' ? relative : shown;
+  };
+  if (format === 'json') io.stdout(formatCheckJson(report));
+  else if (format === 'sarif') io.stdout(formatCheckSarif(report, display, VERSION));
+  else if (format === 'github') io.stdout(formatCheckGithub(report, display));
+  else io.stdout(formatCheckText(report, display));
+  return report.summary.errors > 0 ? 1 : 0;
+}
+
+const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = { check: runCheck };
+
+/** Runs the CLI; returns the exit status. Never throws. */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+      io.stdout(USAGE);
+      return command === undefined ? 2 : 0;
+    }
+    if (command === '-v' || command === '--version') {
+      io.stdout(`${VERSION}\n`);
+      return 0;
+    }
+    const run = COMMANDS[command];
+    if (!run) throw new UsageError(`unknown command "${command}" (expected: ${Object.keys(COMMANDS).join(', ')})`);
+    return await run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`study-extract: ${error.message}. See: study-extract ${command && COMMANDS[command] ? `${command} ` : ''}--help\n`);
+      return 2;
+    }
+    io.stderr(`study-extract: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2), {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    cwd: process.cwd(),
+  }).then((code) => {
+    process.exitCode = code;
+  });
+}

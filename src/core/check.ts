@@ -1,0 +1,99 @@
+import * as nodePath from 'node:path';
+import { capDiagnostics, sortDiagnostics, type Diagnostic } from './diagnostic';
+import type { ReviewFileSystem } from './fileSystem';
+import { findRecordFiles, type FoundRecord } from './recordTemplate';
+import { fileProblemDiagnostic, isInside, openReview, readTextFile, REVIEW_FILE, type Review } from './review';
+import { validateRecordText } from './validate';
+
+export interface FileReport {
+  /** Relative to the review folder, with `/` separators. */
+  path: string;
+  diagnostics: Diagnostic[];
+}
+
+export interface CheckReport {
+  files: FileReport[];
+  summary: { files: number; errors: number; warnings: number };
+}
+
+/** Checks one record's text in the context of its review (its path gives the expected study and reviewer). */
+export function checkRecord(review: Review, record: FoundRecord, text: string): Diagnostic[] {
+  const diagnostics = validateRecordText(text, review.schema, {
+    study: record.study,
+    reviewer: record.reviewer,
+    protocolVersion: review.config.version,
+  });
+  const known = [...review.config.reviewers, review.config.consensus];
+  if (record.reviewer !== undefined && review.config.reviewers.length > 0 && !known.includes(record.reviewer)) {
+    diagnostics.push({
+      severity: 'warning',
+      code: 'unknown-reviewer',
+      message: `"${record.reviewer}" is not one of the review's reviewers (${review.config.reviewers.join(', ')}) nor its consensus folder ("${review.config.consensus}").`,
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    });
+  }
+  return diagnostics;
+}
+
+/** Lists the review's record files as the template lays them out. */
+export async function listRecords(review: Review, fs: ReviewFileSystem) {
+  if (!review.template) return { records: [], skipped: [] };
+  return findRecordFiles(review.root, review.template, fs, nodePath.join, isInside);
+}
+
+/** Validates review.yaml, the extraction schema and every record of the review in `root`. */
+export async function checkReview(root: string, fs: ReviewFileSystem): Promise<CheckReport> {
+  const review = await openReview(root, fs);
+  const reports = new Map<string, Diagnostic[]>();
+  for (const [path, diagnostics] of review.fileDiagnostics) reports.set(path, [...diagnostics]);
+  if (!reports.has(REVIEW_FILE)) reports.set(REVIEW_FILE, []);
+
+  const { records, skipped } = await listRecords(review, fs);
+  for (const skip of skipped) {
+    reports.set(skip.path, [
+      {
+        severity: 'error',
+        code: skip.reason,
+        message:
+          skip.reason === 'outside-review'
+            ? `This path leads outside the review folder (to ${skip.detail}); it is not read.`
+            : 'This path matches the records template but is not a file.',
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      },
+    ]);
+  }
+
+  const results = await mapLimited(records, 32, async (record) => {
+      const read = await readTextFile(fs, nodePath.join(root, record.path));
+      const diagnostics = 'text' in read ? checkRecord(review, record, read.text) : [fileProblemDiagnostic(read.problem, read.detail)];
+      return { path: record.path, diagnostics };
+  });
+  for (const { path, diagnostics } of results) reports.set(path, diagnostics);
+
+  const files = [...reports.entries()]
+    .map(([path, diagnostics]) => ({ path, diagnostics: capDiagnostics(sortDiagnostics(diagnostics)) }))
+    .sort((a, b) => (a.path === REVIEW_FILE ? -1 : b.path === REVIEW_FILE ? 1 : a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  let errors = 0;
+  let warnings = 0;
+  for (const file of files) {
+    for (const d of file.diagnostics) {
+      if (d.severity === 'error') errors++;
+      else if (d.severity === 'warning') warnings++;
+    }
+  }
+  return { files, summary: { files: files.length, errors, warnings } };
+}
+
+/** Like `Promise.all(items.map(fn))` with at most `limit` running at once (open files are limited). */
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

@@ -1,0 +1,196 @@
+import { isSchemaObject, resolvePointer, type JsonSchema, type JsonSchemaObject } from './jsonSchema';
+
+/** A subschema together with the base URI its relative `$ref`s resolve against. */
+export interface SchemaContext {
+  schema: JsonSchemaObject;
+  base: string;
+}
+
+/** Decides `if` subschemas against a value; `undefined` when it cannot tell. */
+export type IfEvaluator = (schema: JsonSchema, base: string, value: unknown) => boolean | undefined;
+
+function withoutFragment(uri: string): string {
+  const hash = uri.indexOf('#');
+  return hash < 0 ? uri : uri.slice(0, hash);
+}
+
+export function resolveUri(reference: string, base: string): string {
+  try {
+    return new URL(reference, base).href;
+  } catch {
+    return reference;
+  }
+}
+
+/**
+ * Walks schemas the way a validator applies them, to answer "which schemas apply here?" — the question
+ * behind unknown-field checks, completion and hover. JSON Schema itself cannot say "unknown at every
+ * level" across `allOf` branches, so the tool asks it of the schemas that apply at each location.
+ */
+export class SchemaNavigator {
+  private readonly resources = new Map<string, JsonSchemaObject>();
+
+  constructor(
+    roots: { uri: string; schema: JsonSchemaObject }[],
+    private readonly evaluateIf: IfEvaluator = () => undefined,
+  ) {
+    for (const root of roots) this.index(root.schema, root.uri);
+  }
+
+  private index(schema: unknown, base: string): void {
+    const stack: [unknown, string][] = [[schema, base]];
+    const seen = new Set<unknown>();
+    let first = true;
+    while (stack.length > 0) {
+      const [node, nodeBase] = stack.pop()!;
+      if (typeof node !== 'object' || node === null || seen.has(node)) continue;
+      seen.add(node);
+      let currentBase = nodeBase;
+      if (!Array.isArray(node)) {
+        const id = (node as JsonSchemaObject).$id;
+        if (typeof id === 'string') currentBase = resolveUri(id, nodeBase);
+        if (first || typeof id === 'string') this.resources.set(withoutFragment(currentBase), node as JsonSchemaObject);
+      }
+      first = false;
+      for (const child of Object.values(node as object)) stack.push([child, currentBase]);
+    }
+  }
+
+  /** The schema a `$ref` points at, or `undefined` when it does not resolve. */
+  resolveRef(reference: string, base: string): SchemaContext | undefined {
+    const absolute = resolveUri(reference, base);
+    const resourceUri = withoutFragment(absolute);
+    const resource = this.resources.get(resourceUri);
+    if (!resource) return undefined;
+    const hash = absolute.indexOf('#');
+    const fragment = hash < 0 ? '' : absolute.slice(hash + 1);
+    const target = fragment === '' ? resource : resolvePointer(resource, fragment);
+    return isSchemaObject(target) ? { schema: target, base: resourceUri } : undefined;
+  }
+
+  /** Every schema that applies to `value` through `$ref`, `allOf`, `anyOf`, `oneOf` and `if`/`then`/`else`. */
+  expand(contexts: SchemaContext[], value: unknown): SchemaContext[] {
+    const result: SchemaContext[] = [];
+    const seen = new Set<JsonSchemaObject>();
+    const stack = [...contexts].reverse();
+    while (stack.length > 0) {
+      const context = stack.pop()!;
+      if (seen.has(context.schema)) continue;
+      seen.add(context.schema);
+      result.push(context);
+      const { schema } = context;
+      const base = typeof schema.$id === 'string' ? resolveUri(schema.$id, context.base) : context.base;
+      const push = (sub: unknown) => {
+        if (isSchemaObject(sub)) stack.push({ schema: sub, base });
+      };
+      if (typeof schema.$ref === 'string') {
+        const target = this.resolveRef(schema.$ref, base);
+        if (target) stack.push(target);
+      }
+      for (const keyword of ['allOf', 'anyOf', 'oneOf'] as const) {
+        const branches = schema[keyword];
+        if (Array.isArray(branches)) for (const branch of branches) push(branch);
+      }
+      if (schema.if !== undefined) {
+        const holds = this.evaluateIf(schema.if, base, value);
+        if (holds !== false) push(schema.then);
+        if (holds !== true) push(schema.else);
+      }
+    }
+    return result;
+  }
+
+  /** The schemas of property `key` of an object whose schemas are `parents` (already expanded). */
+  propertySchemas(parents: SchemaContext[], key: string, childValue: unknown): SchemaContext[] {
+    const children: SchemaContext[] = [];
+    for (const { schema, base } of parents) {
+      const own = schema.properties?.[key];
+      if (own !== undefined) {
+        if (isSchemaObject(own)) children.push({ schema: own, base });
+        continue;
+      }
+      let matchedPattern = false;
+      for (const [pattern, sub] of Object.entries(schema.patternProperties ?? {})) {
+        if (safeRegExp(pattern)?.test(key)) {
+          matchedPattern = true;
+          if (isSchemaObject(sub)) children.push({ schema: sub, base });
+        }
+      }
+      if (!matchedPattern && isSchemaObject(schema.additionalProperties)) {
+        children.push({ schema: schema.additionalProperties, base });
+      }
+    }
+    return this.expand(children, childValue);
+  }
+
+  /** The schemas of item `index` of an array whose schemas are `parents` (already expanded). */
+  itemSchemas(parents: SchemaContext[], index: number, childValue: unknown): SchemaContext[] {
+    const children: SchemaContext[] = [];
+    for (const { schema, base } of parents) {
+      const prefix = schema.prefixItems;
+      if (Array.isArray(prefix) && index < prefix.length) {
+        if (isSchemaObject(prefix[index])) children.push({ schema: prefix[index], base });
+      } else if (isSchemaObject(schema.items)) children.push({ schema: schema.items, base });
+    }
+    return this.expand(children, childValue);
+  }
+
+  /** Schemas that apply at a path of keys and indexes inside `rootValue`. */
+  schemasAt(root: SchemaContext[], rootValue: unknown, path: readonly (string | number)[]): SchemaContext[] {
+    let value = rootValue;
+    let contexts = this.expand(root, value);
+    for (const segment of path) {
+      if (Array.isArray(value) && typeof segment === 'number') {
+        value = value[segment];
+        contexts = this.itemSchemas(contexts, segment, value);
+      } else {
+        const key = String(segment);
+        value = isPlainObject(value) ? value[key] : undefined;
+        contexts = this.propertySchemas(contexts, key, value);
+      }
+      if (contexts.length === 0) break;
+    }
+    return contexts;
+  }
+}
+
+/** Property names declared for an object by the schemas that apply to it, in declaration order. */
+export function declaredProperties(contexts: SchemaContext[]): string[] {
+  const names = new Set<string>();
+  for (const { schema } of contexts) for (const name of Object.keys(schema.properties ?? {})) names.add(name);
+  return [...names];
+}
+
+/**
+ * Whether `key` is allowed by the schemas that apply to its object. An object that no schema describes
+ * with `properties` is open (e.g. free-form data the review did not model).
+ */
+export function isKnownProperty(contexts: SchemaContext[], key: string): boolean {
+  let described = false;
+  for (const { schema } of contexts) {
+    if (schema.properties !== undefined) described = true;
+    if (schema.properties && Object.prototype.hasOwnProperty.call(schema.properties, key)) return true;
+    if (schema.additionalProperties !== undefined && schema.additionalProperties !== false) return true;
+    if (schema.unevaluatedProperties !== undefined && schema.unevaluatedProperties !== false) return true;
+    for (const pattern of Object.keys(schema.patternProperties ?? {})) if (safeRegExp(pattern)?.test(key)) return true;
+  }
+  return !described;
+}
+
+const regExpCache = new Map<string, RegExp | undefined>();
+function safeRegExp(pattern: string): RegExp | undefined {
+  if (!regExpCache.has(pattern)) {
+    let compiled: RegExp | undefined;
+    try {
+      compiled = new RegExp(pattern, 'u');
+    } catch {
+      compiled = undefined;
+    }
+    regExpCache.set(pattern, compiled);
+  }
+  return regExpCache.get(pattern);
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,93 @@
+import { capDiagnostics, dedupeDiagnostics, sortDiagnostics, type Diagnostic } from './diagnostic';
+import { checkRecordRules, type RecordExpectations } from './rules';
+import type { CompiledSchema } from './schema';
+import { schemaErrorsToDiagnostics, unknownFieldDiagnostic } from './schemaMessages';
+import { declaredProperties, isKnownProperty, isPlainObject, type SchemaContext } from './schemaNavigator';
+import { parseYaml, YamlLocator, type PathSegment, type YamlFile } from './yamlDocument';
+
+export interface ValidationOptions {
+  /** Whether to run the record rules (a study record) or only the schema (review.yaml). */
+  recordRules?: RecordExpectations;
+}
+
+/** Validates a parsed YAML document against a compiled schema: parse problems, schema errors, unknown fields, rules. */
+export function validateYaml(file: YamlFile, schema: CompiledSchema, options: ValidationOptions = {}): Diagnostic[] {
+  const diagnostics = [...file.diagnostics];
+  if (!file.usable) return finish(diagnostics);
+  const locator = new YamlLocator(file);
+
+  // An empty file is an empty mapping: it still reports its missing required fields.
+  const value = file.value === undefined || file.value === null ? {} : file.value;
+  if (!isPlainObject(value)) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'not-a-mapping',
+      message: `The file must be a mapping of fields (\`key: value\` lines), not ${Array.isArray(value) ? 'a list' : 'a single value'}.`,
+      range: locator.documentStartRange(),
+    });
+    return finish(diagnostics);
+  }
+
+  try {
+    const errors = schema.validate(value);
+    diagnostics.push(...schemaErrorsToDiagnostics(errors, { value, locator, navigator: schema.navigator }));
+    unknownFields(value, schema.navigator.expand(schema.root, value), [], schema, locator, diagnostics);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    diagnostics.push({
+      severity: 'error',
+      code: 'schema-recursion',
+      message: 'The schema recurses without end on this file; it could not be validated.',
+      range: locator.documentStartRange(),
+    });
+  }
+  if (options.recordRules) diagnostics.push(...checkRecordRules(value, options.recordRules, locator));
+  return finish(diagnostics);
+}
+
+/** Parses and validates a study record's text. */
+export function validateRecordText(text: string, schema: CompiledSchema, expectations: RecordExpectations = {}): Diagnostic[] {
+  return validateYaml(parseYaml(text), schema, { recordRules: expectations });
+}
+
+function finish(diagnostics: Diagnostic[]): Diagnostic[] {
+  return capDiagnostics(sortDiagnostics(dedupeUnknownFields(dedupeDiagnostics(diagnostics))));
+}
+
+/** The same unknown key can be reported by ajv (`additionalProperties`) and by the walk below: keep one. */
+function dedupeUnknownFields(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    if (d.code !== 'unknown-field') return true;
+    const key = `${d.range.start.line}:${d.range.start.character}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Reports every key that no applicable schema declares, at every level. */
+function unknownFields(
+  value: unknown,
+  contexts: SchemaContext[],
+  path: PathSegment[],
+  schema: CompiledSchema,
+  locator: YamlLocator,
+  out: Diagnostic[],
+): void {
+  if (contexts.length === 0) return;
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => {
+      unknownFields(item, schema.navigator.itemSchemas(contexts, index, item), [...path, index], schema, locator, out);
+    });
+  } else if (isPlainObject(value)) {
+    for (const key of Object.keys(value)) {
+      if (!isKnownProperty(contexts, key)) {
+        out.push(unknownFieldDiagnostic(key, declaredProperties(contexts), [...path, key], locator));
+        continue;
+      }
+      const child = value[key];
+      unknownFields(child, schema.navigator.propertySchemas(contexts, key, child), [...path, key], schema, locator, out);
+    }
+  }
+}

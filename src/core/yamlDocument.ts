@@ -1,0 +1,247 @@
+import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import type { Document, Node, Pair } from 'yaml';
+import { type Diagnostic, type Range } from './diagnostic';
+import { LineIndex } from './lineIndex';
+
+/** Limits that keep a hostile or broken file from hanging or exhausting the process. */
+export const YAML_LIMITS = {
+  /** Bytes of text; a real record is a few kilobytes. */
+  maxLength: 1024 * 1024,
+  /** Nesting of mappings and sequences; a record needs about six levels. */
+  maxDepth: 64,
+  /** Alias expansions (YAML "billion laughs"). */
+  maxAliasCount: 100,
+};
+
+export type PathSegment = string | number;
+
+/** A YAML text parsed with the positions of its nodes kept. */
+export interface YamlFile {
+  text: string;
+  lines: LineIndex;
+  /** Absent when the text could not be parsed at all (too large, binary, too deep). */
+  doc: Document.Parsed | undefined;
+  /** The plain data; `undefined` for an empty document. Only meaningful when `usable`. */
+  value: unknown;
+  /** Whether the data can be validated (no fatal parse problem). */
+  usable: boolean;
+  diagnostics: Diagnostic[];
+}
+
+function diagnostic(code: string, message: string, range: Range): Diagnostic {
+  return { severity: 'error', code, message, range };
+}
+
+/** Parses YAML text; problems become diagnostics, never exceptions. */
+export function parseYaml(text: string): YamlFile {
+  const lines = new LineIndex(text.length > YAML_LIMITS.maxLength ? '' : text);
+  const unusable = (code: string, message: string): YamlFile => ({
+    text,
+    lines,
+    doc: undefined,
+    value: undefined,
+    usable: false,
+    diagnostics: [diagnostic(code, message, lines.firstLineRange())],
+  });
+  if (text.length > YAML_LIMITS.maxLength) {
+    return unusable(
+      'file-too-large',
+      `File is too large to check (${formatSize(text.length)}; the limit is ${formatSize(YAML_LIMITS.maxLength)}).`,
+    );
+  }
+  if (text.includes('\0')) return unusable('not-text', 'File is not text (it contains NUL bytes).');
+
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, {
+      uniqueKeys: true,
+      prettyErrors: false,
+      strict: true,
+      lineCounter: new LineCounter(),
+      maxAliasCount: YAML_LIMITS.maxAliasCount,
+    });
+  } catch (error) {
+    if (error instanceof RangeError) return unusable('too-deep', 'File is nested too deeply to check.');
+    throw error;
+  }
+
+  const diagnostics: Diagnostic[] = [];
+  for (const error of doc.errors) {
+    const code = error.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax';
+    const message =
+      error.code === 'DUPLICATE_KEY'
+        ? `Duplicate key \`${text.slice(error.pos[0], error.pos[1])}\`: each key may appear only once in a mapping.`
+        : `YAML syntax error: ${firstSentence(error.message)}`;
+    diagnostics.push(diagnostic(code, message, lines.singleLineRange(error.pos[0], Math.max(error.pos[1], error.pos[0] + 1))));
+  }
+  for (const warning of doc.warnings) {
+    diagnostics.push({
+      severity: 'warning',
+      code: 'yaml-warning',
+      message: firstSentence(warning.message),
+      range: lines.singleLineRange(warning.pos[0], warning.pos[1]),
+    });
+  }
+
+  if (depthExceeds(doc.contents, YAML_LIMITS.maxDepth)) {
+    diagnostics.push(
+      diagnostic('too-deep', `File is nested more than ${YAML_LIMITS.maxDepth} levels deep; it cannot be checked.`, lines.firstLineRange()),
+    );
+    return { text, lines, doc, value: undefined, usable: false, diagnostics };
+  }
+
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: YAML_LIMITS.maxAliasCount });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const code = /alias/i.test(message) ? 'alias-limit' : 'yaml-syntax';
+    diagnostics.push(
+      diagnostic(
+        code,
+        code === 'alias-limit'
+          ? `Too many alias expansions (more than ${YAML_LIMITS.maxAliasCount}); the file cannot be checked safely.`
+          : `YAML error: ${firstSentence(message)}`,
+        lines.firstLineRange(),
+      ),
+    );
+    return { text, lines, doc, value: undefined, usable: false, diagnostics };
+  }
+  // Syntax errors leave a partial document; it is still checked so that a half-typed record gets help.
+  return { text, lines, doc, value, usable: true, diagnostics };
+}
+
+function firstSentence(message: string): string {
+  const line = message.split('\n')[0]!.trim();
+  return line.endsWith('.') || line.endsWith(':') ? line.replace(/:$/, '.') : `${line}.`;
+}
+
+function formatSize(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
+}
+
+/** Iterative depth check, so that the check itself cannot overflow the stack. */
+function depthExceeds(root: unknown, maxDepth: number): boolean {
+  const stack: [unknown, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (!isCollection(node)) continue;
+    if (depth > maxDepth) return true;
+    for (const item of node.items as unknown[]) {
+      if (isPair(item)) {
+        stack.push([item.key, depth + 1], [item.value, depth + 1]);
+      } else stack.push([item, depth + 1]);
+    }
+  }
+  return false;
+}
+
+/** Where a document path leads in the YAML tree. */
+export interface NodeLocation {
+  /** The deepest node reached. */
+  node: Node | undefined;
+  /** The mapping pair whose value `node` is, when it is one. */
+  pair: Pair<unknown, unknown> | undefined;
+  /** How many path segments were matched; less than the path's length when the node is absent. */
+  matched: number;
+}
+
+export function keyText(key: unknown): string | undefined {
+  if (isScalar(key)) return key.value === null ? '' : String(key.value);
+  if (key === null || key === undefined) return undefined;
+  return typeof key === 'object' ? undefined : String(key);
+}
+
+/** Follows a path of keys and indexes through mappings and sequences, as far as it exists. */
+export function locate(doc: Document.Parsed | undefined, path: readonly PathSegment[]): NodeLocation {
+  let node = doc?.contents ?? undefined;
+  let pair: Pair<unknown, unknown> | undefined;
+  let matched = 0;
+  for (const segment of path) {
+    if (isAlias(node)) break;
+    if (isMap(node)) {
+      const found = node.items.find((item) => keyText(item.key) === String(segment));
+      if (!found) break;
+      pair = found;
+      node = (found.value ?? undefined) as Node | undefined;
+      matched++;
+      if (node === undefined) break;
+    } else if (isSeq(node)) {
+      const index = typeof segment === 'number' ? segment : /^\d+$/.test(segment) ? Number(segment) : -1;
+      const item = index >= 0 ? node.items[index] : undefined;
+      if (!item) break;
+      pair = undefined;
+      node = item as Node;
+      matched++;
+    } else break;
+  }
+  return { node: node as Node | undefined, pair, matched };
+}
+
+/** Ranges of places in a parsed YAML file, chosen so that a squiggle lands where a reader looks. */
+export class YamlLocator {
+  constructor(private readonly file: YamlFile) {}
+
+  /** The value at `path`; collections are marked by their key (or first line), never as a whole block. */
+  valueRange(path: readonly PathSegment[]): Range {
+    const location = locate(this.file.doc, path);
+    if (location.matched < path.length) return this.nearestRange(location);
+    const { node, pair } = location;
+    if (node && node.range && !(isCollection(node) && !node.flow)) {
+      return this.file.lines.singleLineRange(node.range[0], node.range[1]);
+    }
+    if (pair && isScalar(pair.key) && pair.key.range) return this.keyNodeRange(pair);
+    return this.nearestRange(location);
+  }
+
+  /** The key of the pair at `path` (for unknown or misplaced fields). */
+  keyRange(path: readonly PathSegment[]): Range {
+    const location = locate(this.file.doc, path);
+    if (location.matched === path.length && location.pair) return this.keyNodeRange(location.pair);
+    return this.nearestRange(location);
+  }
+
+  /**
+   * Where to report something missing inside the object at `path`: the key that introduces the object,
+   * or the first line of a sequence item, or the start of the document for the top level.
+   */
+  containerRange(path: readonly PathSegment[]): Range {
+    if (path.length === 0) return this.documentStartRange();
+    const location = locate(this.file.doc, path);
+    if (location.matched === path.length) {
+      if (location.pair && typeof path[path.length - 1] === 'string') return this.keyNodeRange(location.pair);
+      if (location.node?.range) return this.firstLineOf(location.node);
+    }
+    return this.nearestRange(location);
+  }
+
+  documentStartRange(): Range {
+    const contents = this.file.doc?.contents;
+    if (isMap(contents) && contents.items.length > 0) {
+      const first = contents.items[0]!;
+      if (isScalar(first.key) && first.key.range) return this.keyNodeRange(first);
+    }
+    if (contents && (contents as Node).range) return this.firstLineOf(contents as Node);
+    return this.file.lines.firstLineRange();
+  }
+
+  private keyNodeRange(pair: Pair<unknown, unknown>): Range {
+    const key = pair.key as Node | null;
+    if (key && key.range) return this.file.lines.singleLineRange(key.range[0], key.range[1]);
+    const value = pair.value as Node | null;
+    if (value?.range) return this.firstLineOf(value);
+    return this.file.lines.firstLineRange();
+  }
+
+  private firstLineOf(node: Node): Range {
+    const [start, end] = node.range!;
+    return this.file.lines.singleLineRange(start, end);
+  }
+
+  private nearestRange(location: NodeLocation): Range {
+    if (location.matched === 0) return this.documentStartRange();
+    if (location.pair) return this.keyNodeRange(location.pair);
+    if (location.node?.range) return this.firstLineOf(location.node);
+    return this.documentStartRange();
+  }
+}
