@@ -7,7 +7,12 @@ export type DisplayPath = (reviewRelative: string) => string;
 export function formatCheckJson(report: CheckReport): string {
   const files = report.files.map((file) => ({
     path: file.path,
-    diagnostics: file.diagnostics.map(({ severity, message, code, range }) => ({ severity, message, code, range })),
+    diagnostics: file.diagnostics.map(({ severity, message, code, range }) => ({
+      severity,
+      message,
+      code,
+      range,
+    })),
   }));
   return `${JSON.stringify({ files, summary: report.summary }, null, 2)}\n`;
 }
@@ -16,13 +21,26 @@ export function formatCheckText(report: CheckReport, display: DisplayPath): stri
   const lines: string[] = [];
   for (const file of report.files) {
     for (const d of file.diagnostics) {
-      lines.push(`${display(file.path)}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity}: ${d.message} [${d.code}]`);
+      lines.push(
+        `${display(file.path)}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity}: ${d.message} [${d.code}]`,
+      );
     }
   }
   const { files, errors, warnings } = report.summary;
-  const infos = report.files.reduce((sum, f) => sum + f.diagnostics.filter((d) => d.severity === 'information').length, 0);
-  const counts = [plural(errors, 'error'), plural(warnings, 'warning'), ...(infos > 0 ? [plural(infos, 'note')] : [])].join(', ');
-  lines.push(errors + warnings + infos === 0 ? `${plural(files, 'file')} checked: no problems.` : `${plural(files, 'file')} checked: ${counts}.`);
+  const infos = report.files.reduce(
+    (sum, f) => sum + f.diagnostics.filter((d) => d.severity === 'information').length,
+    0,
+  );
+  const counts = [
+    plural(errors, 'error'),
+    plural(warnings, 'warning'),
+    ...(infos > 0 ? [plural(infos, 'note')] : []),
+  ].join(', ');
+  lines.push(
+    errors + warnings + infos === 0
+      ? `${plural(files, 'file')} checked: no problems.`
+      : `${plural(files, 'file')} checked: ${counts}.`,
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -95,7 +113,11 @@ export function formatCheckSarif(report: CheckReport, display: DisplayPath, tool
             name: 'study-extract',
             version: toolVersion,
             informationUri: 'https://github.com/study-extraction/study-extraction',
-            rules: ruleIds.map((id) => ({ id, name: id, shortDescription: { text: `study-extract check: ${id}` } })),
+            rules: ruleIds.map((id) => ({
+              id,
+              name: id,
+              shortDescription: { text: `study-extract check: ${id}` },
+            })),
           },
         },
         columnKind: 'utf16CodeUnits',

@@ -80,11 +80,15 @@ async function runCheck(args: string[], io: CliIo): Promise<number> {
   if (!['text', 'json', 'sarif', 'github'].includes(format)) {
     throw new UsageError(`unknown format "${format}" (expected text, json, sarif or github)`);
   }
-  if (positional.length > 1) throw new UsageError(`expected at most one review folder, got ${positional.length}`);
+  if (positional.length > 1)
+    throw new UsageError(`expected at most one review folder, got ${positional.length}`);
   const start = nodePath.resolve(io.cwd, positional[0] ?? '.');
   const startStat = await nodeFileSystem.stat(start);
   if (!startStat) throw new UsageError(`no such folder: ${positional[0]}`);
-  const root = await findReviewRoot(startStat.kind === 'directory' ? start : nodePath.dirname(start), nodeFileSystem);
+  const root = await findReviewRoot(
+    startStat.kind === 'directory' ? start : nodePath.dirname(start),
+    nodeFileSystem,
+  );
   if (!root) {
     io.stderr(`study-extract: no review.yaml found in ${start} or any folder above it\n`);
     return 2;
@@ -116,14 +120,19 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return 0;
     }
     const run = COMMANDS[command];
-    if (!run) throw new UsageError(`unknown command "${command}" (expected: ${Object.keys(COMMANDS).join(', ')})`);
+    if (!run)
+      throw new UsageError(`unknown command "${command}" (expected: ${Object.keys(COMMANDS).join(', ')})`);
     return await run(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(`study-extract: ${error.message}. See: study-extract ${command && COMMANDS[command] ? `${command} ` : ''}--help\n`);
+      io.stderr(
+        `study-extract: ${error.message}. See: study-extract ${command && COMMANDS[command] ? `${command} ` : ''}--help\n`,
+      );
       return 2;
     }
-    io.stderr(`study-extract: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    io.stderr(
+      `study-extract: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     return 2;
   }
 }

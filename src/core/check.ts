@@ -2,7 +2,14 @@ import * as nodePath from 'node:path';
 import { capDiagnostics, sortDiagnostics, type Diagnostic } from './diagnostic';
 import type { ReviewFileSystem } from './fileSystem';
 import { findRecordFiles, type FoundRecord } from './recordTemplate';
-import { fileProblemDiagnostic, isInside, openReview, readTextFile, REVIEW_FILE, type Review } from './review';
+import {
+  fileProblemDiagnostic,
+  isInside,
+  openReview,
+  readTextFile,
+  REVIEW_FILE,
+  type Review,
+} from './review';
 import { validateRecordText } from './validate';
 
 export interface FileReport {
@@ -24,7 +31,11 @@ export function checkRecord(review: Review, record: FoundRecord, text: string): 
     protocolVersion: review.config.version,
   });
   const known = [...review.config.reviewers, review.config.consensus];
-  if (record.reviewer !== undefined && review.config.reviewers.length > 0 && !known.includes(record.reviewer)) {
+  if (
+    record.reviewer !== undefined &&
+    review.config.reviewers.length > 0 &&
+    !known.includes(record.reviewer)
+  ) {
     diagnostics.push({
       severity: 'warning',
       code: 'unknown-reviewer',
@@ -47,6 +58,7 @@ export async function checkReview(root: string, fs: ReviewFileSystem): Promise<C
   const reports = new Map<string, Diagnostic[]>();
   for (const [path, diagnostics] of review.fileDiagnostics) reports.set(path, [...diagnostics]);
   if (!reports.has(REVIEW_FILE)) reports.set(REVIEW_FILE, []);
+  if (review.usesReviewSchema && !reports.has(review.schemaPath)) reports.set(review.schemaPath, []);
 
   const { records, skipped } = await listRecords(review, fs);
   for (const skip of skipped) {
@@ -64,15 +76,28 @@ export async function checkReview(root: string, fs: ReviewFileSystem): Promise<C
   }
 
   const results = await mapLimited(records, 32, async (record) => {
-      const read = await readTextFile(fs, nodePath.join(root, record.path));
-      const diagnostics = 'text' in read ? checkRecord(review, record, read.text) : [fileProblemDiagnostic(read.problem, read.detail)];
-      return { path: record.path, diagnostics };
+    const read = await readTextFile(fs, nodePath.join(root, record.path));
+    const diagnostics =
+      'text' in read
+        ? checkRecord(review, record, read.text)
+        : [fileProblemDiagnostic(read.problem, read.detail)];
+    return { path: record.path, diagnostics };
   });
   for (const { path, diagnostics } of results) reports.set(path, diagnostics);
 
   const files = [...reports.entries()]
     .map(([path, diagnostics]) => ({ path, diagnostics: capDiagnostics(sortDiagnostics(diagnostics)) }))
-    .sort((a, b) => (a.path === REVIEW_FILE ? -1 : b.path === REVIEW_FILE ? 1 : a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    .sort((a, b) =>
+      a.path === REVIEW_FILE
+        ? -1
+        : b.path === REVIEW_FILE
+          ? 1
+          : a.path < b.path
+            ? -1
+            : a.path > b.path
+              ? 1
+              : 0,
+    );
   let errors = 0;
   let warnings = 0;
   for (const file of files) {
@@ -85,7 +110,11 @@ export async function checkReview(root: string, fs: ReviewFileSystem): Promise<C
 }
 
 /** Like `Promise.all(items.map(fn))` with at most `limit` running at once (open files are limited). */
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {

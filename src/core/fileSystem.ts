@@ -20,13 +20,22 @@ export const nodeFileSystem: ReviewFileSystem = {
     const entries = await fsp.readdir(path, { withFileTypes: true });
     return entries.map((entry) => ({
       name: entry.name,
-      kind: entry.isSymbolicLink() ? 'symlink' : entry.isDirectory() ? 'directory' : entry.isFile() ? 'file' : 'other',
+      kind: entry.isSymbolicLink()
+        ? 'symlink'
+        : entry.isDirectory()
+          ? 'directory'
+          : entry.isFile()
+            ? 'file'
+            : 'other',
     }));
   },
   async stat(path) {
     try {
       const stats = await fsp.stat(path);
-      return { kind: stats.isDirectory() ? 'directory' : stats.isFile() ? 'file' : 'other', size: stats.size };
+      return {
+        kind: stats.isDirectory() ? 'directory' : stats.isFile() ? 'file' : 'other',
+        size: stats.size,
+      };
     } catch {
       return undefined;
     }

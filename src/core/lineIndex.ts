@@ -33,14 +33,18 @@ export class LineIndex {
 
   offsetAt(position: Position): number {
     if (position.line >= this.lineStarts.length) return this.text.length;
-    return Math.min(this.lineStarts[Math.max(0, position.line)]! + position.character, this.lineEnd(position.line));
+    return Math.min(
+      this.lineStarts[Math.max(0, position.line)]! + position.character,
+      this.lineEnd(position.line),
+    );
   }
 
   /** Offset just past the last character of a line, before its line break. */
   lineEnd(line: number): number {
     const next = this.lineStarts[line + 1];
     let end = next === undefined ? this.text.length : next;
-    while (end > this.lineStarts[line]! && (this.text[end - 1] === '\n' || this.text[end - 1] === '\r')) end--;
+    while (end > this.lineStarts[line]! && (this.text[end - 1] === '\n' || this.text[end - 1] === '\r'))
+      end--;
     return end;
   }
 

@@ -11,9 +11,14 @@ export interface RecordTemplate {
 export const DEFAULT_RECORDS_TEMPLATE = 'records/{reviewer}/{study}.study.yaml';
 const PLACEHOLDER = /\{(reviewer|study)\}/g;
 
-export type TemplateProblem = 'empty' | 'absolute' | 'outside' | 'unknown-placeholder' | 'repeated-placeholder';
+export type TemplateProblem =
+  'empty' | 'absolute' | 'outside' | 'unknown-placeholder' | 'repeated-placeholder';
 
-export function parseRecordTemplate(source: string): { template?: RecordTemplate; problem?: TemplateProblem; detail?: string } {
+export function parseRecordTemplate(source: string): {
+  template?: RecordTemplate;
+  problem?: TemplateProblem;
+  detail?: string;
+} {
   const normalized = source.trim().replace(/\\/g, '/');
   if (normalized === '') return { problem: 'empty' };
   if (normalized.startsWith('/') || /^[A-Za-z]:/.test(normalized)) return { problem: 'absolute' };
@@ -22,16 +27,24 @@ export function parseRecordTemplate(source: string): { template?: RecordTemplate
   const unknown = /\{(?!reviewer\}|study\})[^}]*\}/.exec(normalized);
   if (unknown) return { problem: 'unknown-placeholder', detail: unknown[0] };
   for (const name of ['reviewer', 'study']) {
-    if ((normalized.match(new RegExp(`\\{${name}\\}`, 'g')) ?? []).length > 1) return { problem: 'repeated-placeholder', detail: `{${name}}` };
+    if ((normalized.match(new RegExp(`\\{${name}\\}`, 'g')) ?? []).length > 1)
+      return { problem: 'repeated-placeholder', detail: `{${name}}` };
   }
   return {
-    template: { source: normalized, segments, hasStudy: normalized.includes('{study}'), hasReviewer: normalized.includes('{reviewer}') },
+    template: {
+      source: normalized,
+      segments,
+      hasStudy: normalized.includes('{study}'),
+      hasReviewer: normalized.includes('{reviewer}'),
+    },
   };
 }
 
 /** The relative path of a record in the template's layout. */
 export function recordPath(template: RecordTemplate, reviewer: string, study: string): string {
-  return template.segments.join('/').replace(PLACEHOLDER, (_, name: string) => (name === 'reviewer' ? reviewer : study));
+  return template.segments
+    .join('/')
+    .replace(PLACEHOLDER, (_, name: string) => (name === 'reviewer' ? reviewer : study));
 }
 
 function segmentPattern(segment: string): RegExp | undefined {
@@ -39,7 +52,11 @@ function segmentPattern(segment: string): RegExp | undefined {
   const parts = segment.split(/(\{reviewer\}|\{study\})/);
   const source = parts
     .map((part) =>
-      part === '{reviewer}' ? '(?<reviewer>[^/]+?)' : part === '{study}' ? '(?<study>[^/]+?)' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+      part === '{reviewer}'
+        ? '(?<reviewer>[^/]+?)'
+        : part === '{study}'
+          ? '(?<study>[^/]+?)'
+          : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
     )
     .join('');
   return new RegExp(`^${source}$`, 'u');
@@ -73,7 +90,12 @@ export async function findRecordFiles(
   const skipped: SkippedPath[] = [];
   const realRoot = await fs.realPath(root).catch(() => root);
 
-  const visit = async (dir: string, relative: string[], index: number, captures: Record<string, string>): Promise<void> => {
+  const visit = async (
+    dir: string,
+    relative: string[],
+    index: number,
+    captures: Record<string, string>,
+  ): Promise<void> => {
     const segment = template.segments[index]!;
     const last = index === template.segments.length - 1;
     const pattern = segmentPattern(segment);
@@ -99,7 +121,12 @@ export async function findRecordFiles(
         continue;
       }
       if (last) {
-        if (stat.kind === 'file') records.push({ path: rel.join('/'), reviewer: candidate.captures.reviewer, study: candidate.captures.study });
+        if (stat.kind === 'file')
+          records.push({
+            path: rel.join('/'),
+            reviewer: candidate.captures.reviewer,
+            study: candidate.captures.study,
+          });
         else if (pattern) skipped.push({ path: rel.join('/'), reason: 'not-a-file' });
       } else if (stat.kind === 'directory') {
         await visit(full, rel, index + 1, candidate.captures);

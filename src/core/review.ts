@@ -2,7 +2,12 @@ import * as nodePath from 'node:path';
 import type { Diagnostic } from './diagnostic';
 import { decodeText, type ReviewFileSystem } from './fileSystem';
 import { DEFAULT_RECORDS_TEMPLATE, parseRecordTemplate, type RecordTemplate } from './recordTemplate';
-import { compileExtractionSchema, reviewFileSchemaValidator, baseRecordValidator, type CompiledSchema } from './schema';
+import {
+  compileExtractionSchema,
+  reviewFileSchemaValidator,
+  baseRecordValidator,
+  type CompiledSchema,
+} from './schema';
 import { isPlainObject } from './schemaNavigator';
 import { validateYaml } from './validate';
 import { parseYaml, YamlLocator, YAML_LIMITS, type YamlFile } from './yamlDocument';
@@ -54,7 +59,9 @@ export async function findReviewRoot(start: string, fs: ReviewFileSystem): Promi
 export async function readTextFile(
   fs: ReviewFileSystem,
   path: string,
-): Promise<{ text: string } | { problem: 'missing' | 'too-large' | 'not-text' | 'unreadable'; detail?: string }> {
+): Promise<
+  { text: string } | { problem: 'missing' | 'too-large' | 'not-text' | 'unreadable'; detail?: string }
+> {
   const stat = await fs.stat(path);
   if (!stat) return { problem: 'missing' };
   if (stat.kind !== 'file') return { problem: 'unreadable', detail: 'not a file' };
@@ -76,15 +83,22 @@ export function fileProblemDiagnostic(problem: string, detail?: string): Diagnos
     'not-text': 'File is not UTF-8 text; it cannot be checked.',
     unreadable: `File cannot be read${detail ? `: ${detail}` : ''}.`,
   };
-  const code = problem === 'too-large' ? 'file-too-large' : problem === 'not-text' ? 'not-text' : 'unreadable';
-  return { severity: 'error', code, message: messages[problem] ?? 'File cannot be read.', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
+  const code =
+    problem === 'too-large' ? 'file-too-large' : problem === 'not-text' ? 'not-text' : 'unreadable';
+  return {
+    severity: 'error',
+    code,
+    message: messages[problem] ?? 'File cannot be read.',
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+  };
 }
 
 /** Reads review.yaml text into a config, with defaults for whatever is missing or invalid. */
 export function readReviewConfig(file: YamlFile): ReviewConfig {
   const raw = file.usable && isPlainObject(file.value) ? file.value : {};
   const str = (v: unknown, fallback: string) => (typeof v === 'string' && v.trim() !== '' ? v : fallback);
-  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : []);
+  const strings = (v: unknown) =>
+    Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : [];
   const compare = isPlainObject(raw.compare) ? raw.compare : {};
   const synthesis = isPlainObject(raw.synthesis) ? raw.synthesis : {};
   return {
@@ -119,7 +133,11 @@ export function toPosix(path: string): string {
 }
 
 /** Validates review.yaml text: its schema and the rules about its paths and names. */
-export function validateReviewText(text: string): { file: YamlFile; config: ReviewConfig; diagnostics: Diagnostic[] } {
+export function validateReviewText(text: string): {
+  file: YamlFile;
+  config: ReviewConfig;
+  diagnostics: Diagnostic[];
+} {
   const file = parseYaml(text);
   const diagnostics = validateYaml(file, reviewFileSchemaValidator());
   const config = readReviewConfig(file);
@@ -138,14 +156,23 @@ export function validateReviewText(text: string): { file: YamlFile; config: Revi
       : !parsed.template.hasStudy
         ? 'The records template has no `{study}`: every record must be named for its study (e.g. `records/{reviewer}/{study}.study.yaml`).'
         : !parsed.template.hasReviewer
-          ? 'The records template has no `{reviewer}`: the two reviewers\' records of a study could not be told apart.'
+          ? "The records template has no `{reviewer}`: the two reviewers' records of a study could not be told apart."
           : undefined;
     if (problem) {
-      const code = parsed.template && !parsed.template.hasStudy ? 'template-missing-study' : parsed.template ? 'template-missing-reviewer' : 'template-invalid';
+      const code =
+        parsed.template && !parsed.template.hasStudy
+          ? 'template-missing-study'
+          : parsed.template
+            ? 'template-missing-reviewer'
+            : 'template-invalid';
       diagnostics.push({ severity: 'error', code, message: problem, range: locator.valueRange(['records']) });
     }
   }
-  if (Array.isArray(raw.reviewers) && typeof raw.consensus === 'string' && raw.reviewers.includes(raw.consensus)) {
+  if (
+    Array.isArray(raw.reviewers) &&
+    typeof raw.consensus === 'string' &&
+    raw.reviewers.includes(raw.consensus)
+  ) {
     diagnostics.push({
       severity: 'error',
       code: 'consensus-is-reviewer',
@@ -173,7 +200,8 @@ export async function openReview(root: string, fs: ReviewFileSystem): Promise<Re
   }
   const reviewDiagnostics = fileDiagnostics.get(REVIEW_FILE)!;
   const reviewLocator = reviewFile ? new YamlLocator(reviewFile) : undefined;
-  const atReviewKey = (key: string) => reviewLocator?.valueRange([key]) ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  const atReviewKey = (key: string) =>
+    reviewLocator?.valueRange([key]) ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
   const parsedTemplate = parseRecordTemplate(config.records);
   const template = parsedTemplate.template;

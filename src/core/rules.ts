@@ -21,19 +21,53 @@ const isNumber = (value: unknown): value is number => typeof value === 'number' 
  * Rules that JSON Schema cannot express: agreement with the file's path, unique ids, references between
  * results and arms, and plausibility of the numbers. Each has a stable code.
  */
-export function checkRecordRules(record: Record<string, unknown>, expect: RecordExpectations, locator: YamlLocator): Diagnostic[] {
+export function checkRecordRules(
+  record: Record<string, unknown>,
+  expect: RecordExpectations,
+  locator: YamlLocator,
+): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const at = (severity: Severity, code: string, message: string, path: PathSegment[], onKey = false): void => {
-    out.push({ severity, code, message, range: onKey ? locator.keyRange(path) : locator.valueRange(path), data: { path } });
+  const at = (
+    severity: Severity,
+    code: string,
+    message: string,
+    path: PathSegment[],
+    onKey = false,
+  ): void => {
+    out.push({
+      severity,
+      code,
+      message,
+      range: onKey ? locator.keyRange(path) : locator.valueRange(path),
+      data: { path },
+    });
   };
 
   if (expect.study !== undefined && typeof record.study === 'string' && record.study !== expect.study) {
-    at('error', 'study-mismatch', `\`study\` is "${record.study}" but the file is named for "${expect.study}"; they must match.`, ['study']);
+    at(
+      'error',
+      'study-mismatch',
+      `\`study\` is "${record.study}" but the file is named for "${expect.study}"; they must match.`,
+      ['study'],
+    );
   }
-  if (expect.reviewer !== undefined && typeof record.reviewer === 'string' && record.reviewer !== expect.reviewer) {
-    at('error', 'reviewer-mismatch', `\`reviewer\` is "${record.reviewer}" but the record is in the folder of "${expect.reviewer}"; they must match.`, ['reviewer']);
+  if (
+    expect.reviewer !== undefined &&
+    typeof record.reviewer === 'string' &&
+    record.reviewer !== expect.reviewer
+  ) {
+    at(
+      'error',
+      'reviewer-mismatch',
+      `\`reviewer\` is "${record.reviewer}" but the record is in the folder of "${expect.reviewer}"; they must match.`,
+      ['reviewer'],
+    );
   }
-  if (expect.protocolVersion !== undefined && isNumber(record.protocol_version) && record.protocol_version !== expect.protocolVersion) {
+  if (
+    expect.protocolVersion !== undefined &&
+    isNumber(record.protocol_version) &&
+    record.protocol_version !== expect.protocolVersion
+  ) {
     at(
       'warning',
       'protocol-version',
@@ -48,9 +82,19 @@ export function checkRecordRules(record: Record<string, unknown>, expect: Record
     arms.forEach((arm, index) => {
       if (!isPlainObject(arm) || typeof arm.id !== 'string') return;
       if (arm.id === WHOLE_SAMPLE) {
-        at('error', 'reserved-arm-id', `Arm id \`${WHOLE_SAMPLE}\` is reserved for results of the whole sample; choose another id.`, ['arms', index, 'id']);
+        at(
+          'error',
+          'reserved-arm-id',
+          `Arm id \`${WHOLE_SAMPLE}\` is reserved for results of the whole sample; choose another id.`,
+          ['arms', index, 'id'],
+        );
       } else if (armN.has(arm.id)) {
-        at('error', 'duplicate-arm-id', `Arm id \`${arm.id}\` is used twice; arm ids must be unique in a record.`, ['arms', index, 'id']);
+        at(
+          'error',
+          'duplicate-arm-id',
+          `Arm id \`${arm.id}\` is used twice; arm ids must be unique in a record.`,
+          ['arms', index, 'id'],
+        );
       } else armN.set(arm.id, arm.n);
     });
   }
@@ -62,7 +106,12 @@ export function checkRecordRules(record: Record<string, unknown>, expect: Record
     const base: PathSegment[] = ['outcomes', index];
     if (typeof outcome.id === 'string') {
       if (outcomeIds.has(outcome.id)) {
-        at('error', 'duplicate-outcome-id', `Outcome id \`${outcome.id}\` is used twice; outcome ids must be unique in a record.`, [...base, 'id']);
+        at(
+          'error',
+          'duplicate-outcome-id',
+          `Outcome id \`${outcome.id}\` is used twice; outcome ids must be unique in a record.`,
+          [...base, 'id'],
+        );
       }
       outcomeIds.add(outcome.id);
     }
@@ -70,7 +119,12 @@ export function checkRecordRules(record: Record<string, unknown>, expect: Record
     const scale = isPlainObject(outcome.scale) ? outcome.scale : undefined;
     const scaleValid = scale && isNumber(scale.min) && isNumber(scale.max) && scale.min < scale.max;
     if (scale && isNumber(scale.min) && isNumber(scale.max) && !scaleValid) {
-      at('error', 'scale-invalid', `The scale's \`min\` (${scale.min}) must be less than its \`max\` (${scale.max}).`, [...base, 'scale', 'min']);
+      at(
+        'error',
+        'scale-invalid',
+        `The scale's \`min\` (${scale.min}) must be less than its \`max\` (${scale.max}).`,
+        [...base, 'scale', 'min'],
+      );
     }
 
     if (!isPlainObject(outcome.results)) return;
@@ -90,21 +144,48 @@ export function checkRecordRules(record: Record<string, unknown>, expect: Record
       const n = result.n;
       const declaredN = armN.get(armId);
       if (isNumber(n) && isNumber(declaredN) && n > declaredN) {
-        at('error', 'n-exceeds-arm', `\`n\` (${n}) is larger than the arm's randomized \`n\` (${declaredN}).`, [...resultPath, 'n']);
+        at(
+          'error',
+          'n-exceeds-arm',
+          `\`n\` (${n}) is larger than the arm's randomized \`n\` (${declaredN}).`,
+          [...resultPath, 'n'],
+        );
       }
       if (isNumber(result.events) && isNumber(n) && result.events > n) {
-        at('error', 'events-exceed-n', `\`events\` (${result.events}) cannot be larger than \`n\` (${n}).`, [...resultPath, 'events']);
+        at('error', 'events-exceed-n', `\`events\` (${result.events}) cannot be larger than \`n\` (${n}).`, [
+          ...resultPath,
+          'events',
+        ]);
       }
       for (const spread of ['sd', 'se'] as const) {
         const v = result[spread];
         if (isNumber(v) && v <= 0) {
-          at('error', `${spread}-not-positive`, `\`${spread}\` must be greater than 0, got ${v}. Write NR if the source does not report it.`, [...resultPath, spread]);
+          at(
+            'error',
+            `${spread}-not-positive`,
+            `\`${spread}\` must be greater than 0, got ${v}. Write NR if the source does not report it.`,
+            [...resultPath, spread],
+          );
         }
       }
-      if (isPlainObject(result.ci) && isNumber(result.ci.lower) && isNumber(result.ci.upper) && result.ci.lower > result.ci.upper) {
-        at('error', 'ci-invalid', `The interval's \`lower\` (${result.ci.lower}) is above its \`upper\` (${result.ci.upper}).`, [...resultPath, 'ci', 'lower']);
+      if (
+        isPlainObject(result.ci) &&
+        isNumber(result.ci.lower) &&
+        isNumber(result.ci.upper) &&
+        result.ci.lower > result.ci.upper
+      ) {
+        at(
+          'error',
+          'ci-invalid',
+          `The interval's \`lower\` (${result.ci.lower}) is above its \`upper\` (${result.ci.upper}).`,
+          [...resultPath, 'ci', 'lower'],
+        );
       }
-      if (scaleValid && isNumber(result.mean) && (result.mean < (scale.min as number) || result.mean > (scale.max as number))) {
+      if (
+        scaleValid &&
+        isNumber(result.mean) &&
+        (result.mean < (scale.min as number) || result.mean > (scale.max as number))
+      ) {
         at(
           'error',
           'mean-outside-scale',

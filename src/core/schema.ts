@@ -55,7 +55,9 @@ export class CompiledSchema {
     roots: { uri: string; schema: JsonSchemaObject }[],
     rootUri: string,
   ) {
-    this.navigator = new SchemaNavigator(roots, (schema, base, value) => this.evaluateIf(schema, base, value));
+    this.navigator = new SchemaNavigator(roots, (schema, base, value) =>
+      this.evaluateIf(schema, base, value),
+    );
     const root = roots.find((r) => r.uri === rootUri)!;
     this.root = [{ schema: root.schema, base: rootUri }];
   }
@@ -99,7 +101,12 @@ export function reviewFileSchemaValidator(): CompiledSchema {
   if (!reviewFileValidator) {
     const ajv = createAjv();
     const validate = ajv.compile(reviewFileSchema);
-    reviewFileValidator = new CompiledSchema(ajv, validate, [{ uri: REVIEW_SCHEMA_ID, schema: reviewFileSchema }], REVIEW_SCHEMA_ID);
+    reviewFileValidator = new CompiledSchema(
+      ajv,
+      validate,
+      [{ uri: REVIEW_SCHEMA_ID, schema: reviewFileSchema }],
+      REVIEW_SCHEMA_ID,
+    );
   }
   return reviewFileValidator;
 }
@@ -112,7 +119,12 @@ export function baseRecordValidator(): CompiledSchema {
     const ajv = createAjv();
     ajv.addSchema(baseSchema);
     const validate = ajv.getSchema(BASE_SCHEMA_ID)!;
-    baseOnlyValidator = new CompiledSchema(ajv, validate, [{ uri: BASE_SCHEMA_ID, schema: baseSchema }], BASE_SCHEMA_ID);
+    baseOnlyValidator = new CompiledSchema(
+      ajv,
+      validate,
+      [{ uri: BASE_SCHEMA_ID, schema: baseSchema }],
+      BASE_SCHEMA_ID,
+    );
   }
   return baseOnlyValidator;
 }
@@ -161,16 +173,33 @@ export function compileExtractionSchema(text: string): ExtractionSchemaResult {
     ]);
   }
   if (!isSchemaObject(parsed)) {
-    return fail([error('schema-invalid', 'The extraction schema must be a JSON object. Records are checked against the base schema only.')]);
+    return fail([
+      error(
+        'schema-invalid',
+        'The extraction schema must be a JSON object. Records are checked against the base schema only.',
+      ),
+    ]);
   }
 
   const id = typeof parsed.$id === 'string' ? parsed.$id : DEFAULT_EXTRACTION_SCHEMA_ID;
   const reviewSchema: JsonSchemaObject = typeof parsed.$id === 'string' ? parsed : { ...parsed, $id: id };
   if (id === BASE_SCHEMA_ID) {
-    return fail([error('schema-invalid', 'The extraction schema must have its own `$id`, not the base schema\'s.', locator.valueRange(['$id']))]);
+    return fail([
+      error(
+        'schema-invalid',
+        "The extraction schema must have its own `$id`, not the base schema's.",
+        locator.valueRange(['$id']),
+      ),
+    ]);
   }
 
-  const cycle = findRefCycle([{ uri: BASE_SCHEMA_ID, schema: baseSchema }, { uri: id, schema: reviewSchema }], id);
+  const cycle = findRefCycle(
+    [
+      { uri: BASE_SCHEMA_ID, schema: baseSchema },
+      { uri: id, schema: reviewSchema },
+    ],
+    id,
+  );
   if (cycle) {
     return fail([
       error(
@@ -187,8 +216,15 @@ export function compileExtractionSchema(text: string): ExtractionSchemaResult {
   ajv.addSchema(baseSchema);
   if (!ajv.validateSchema(reviewSchema)) {
     const diagnostics = (ajv.errors ?? []).map((e) => {
-      const path = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-      return error('schema-invalid', `Invalid schema at \`${e.instancePath || '/'}\`: ${e.message}.`, locator.valueRange(path));
+      const path = e.instancePath
+        .split('/')
+        .slice(1)
+        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+      return error(
+        'schema-invalid',
+        `Invalid schema at \`${e.instancePath || '/'}\`: ${e.message}.`,
+        locator.valueRange(path),
+      );
     });
     return fail(dedupeByMessage(diagnostics));
   }
@@ -229,7 +265,10 @@ export function compileExtractionSchema(text: string): ExtractionSchemaResult {
       [
         { uri: BASE_SCHEMA_ID, schema: baseSchema },
         { uri: id, schema: reviewSchema },
-        { uri: 'https://study-extraction.dev/review/combined.schema.json', schema: { allOf: [{ $ref: BASE_SCHEMA_ID }, { $ref: id }] } },
+        {
+          uri: 'https://study-extraction.dev/review/combined.schema.json',
+          schema: { allOf: [{ $ref: BASE_SCHEMA_ID }, { $ref: id }] },
+        },
       ],
       'https://study-extraction.dev/review/combined.schema.json',
     ),
@@ -267,7 +306,11 @@ function findRefPath(schema: unknown, base: string, missingRef: string): PathSeg
       if (typeof record.$id === 'string' && path.length > 0) currentBase = resolveUri(record.$id, nodeBase);
       if (typeof record.$ref === 'string') {
         const resolved = resolveUri(record.$ref, currentBase);
-        if (resolved === missingRef || resolved.split('#')[0] === missingRef.split('#')[0] || record.$ref === missingRef) {
+        if (
+          resolved === missingRef ||
+          resolved.split('#')[0] === missingRef.split('#')[0] ||
+          record.$ref === missingRef
+        ) {
           return [...path, '$ref'];
         }
       }
@@ -309,7 +352,8 @@ export function findRefCycle(
     if (typeof node !== 'object' || node === null) return;
     if (!Array.isArray(node)) located.push({ schema: node as JsonSchemaObject, path, base });
     const entries = Array.isArray(node) ? node.map((v, i) => [i, v] as const) : Object.entries(node);
-    for (const [key, child] of entries) if (key !== 'enum' && key !== 'const') collect(child, [...path, key], base);
+    for (const [key, child] of entries)
+      if (key !== 'enum' && key !== 'const') collect(child, [...path, key], base);
   };
   collect(root.schema, [], inUri);
 
@@ -322,7 +366,8 @@ export function findRefCycle(
     }
     for (const keyword of ['allOf', 'anyOf', 'oneOf'] as const) {
       const branches = schema[keyword];
-      if (Array.isArray(branches)) for (const b of branches) if (isSchemaObject(b)) edges.push({ target: b, base });
+      if (Array.isArray(branches))
+        for (const b of branches) if (isSchemaObject(b)) edges.push({ target: b, base });
     }
     for (const keyword of ['not', 'if', 'then', 'else'] as const) {
       const sub = schema[keyword];
@@ -351,7 +396,9 @@ export function findRefCycle(
       const targetState = state.get(edge.target);
       if (targetState === 'active') {
         const cycle = stack.slice(stack.findIndex((f) => f.schema === edge.target));
-        const refs = [...cycle.slice(1).map((f) => f.ref), edge.ref].filter((r): r is string => r !== undefined);
+        const refs = [...cycle.slice(1).map((f) => f.ref), edge.ref].filter(
+          (r): r is string => r !== undefined,
+        );
         const firstRefFrame = cycle.find((f) => typeof f.schema.$ref === 'string') ?? frame;
         const where = located.find((l) => l.schema === firstRefFrame.schema);
         return { path: where ? [...where.path, '$ref'] : [], refs };

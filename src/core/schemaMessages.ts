@@ -13,7 +13,8 @@ export function fieldLabel(path: readonly PathSegment[], root: unknown): string 
   const parentPath = path.slice(0, -1);
   const parentName = parentPath.length > 0 ? String(parentPath[parentPath.length - 1]) : 'item';
   const item = valueAt(root, path);
-  const id = typeof item === 'object' && item !== null && 'id' in item ? (item as { id: unknown }).id : undefined;
+  const id =
+    typeof item === 'object' && item !== null && 'id' in item ? (item as { id: unknown }).id : undefined;
   return typeof id === 'string' || typeof id === 'number' ? `${parentName}[${id}]` : `${parentName}[${last}]`;
 }
 
@@ -21,7 +22,8 @@ export function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
   let node = root;
   for (const segment of path) {
     if (Array.isArray(node)) node = node[Number(segment)];
-    else if (typeof node === 'object' && node !== null) node = (node as Record<string, unknown>)[String(segment)];
+    else if (typeof node === 'object' && node !== null)
+      node = (node as Record<string, unknown>)[String(segment)];
     else return undefined;
   }
   return node;
@@ -72,24 +74,42 @@ export function describeSchema(schema: JsonSchema, navigator?: SchemaNavigator, 
   if (schema === false) return 'nothing';
   if (typeof schema.$ref === 'string' && navigator) {
     const target = navigator.resolveRef(schema.$ref, base);
-    if (target && Object.keys(schema).every((k) => ['$ref', 'title', 'description', 'markdownDescription'].includes(k))) {
+    if (
+      target &&
+      Object.keys(schema).every((k) => ['$ref', 'title', 'description', 'markdownDescription'].includes(k))
+    ) {
       return describeSchema(target.schema, navigator, target.base);
     }
   }
-  if (schema.const !== undefined) return typeof schema.const === 'string' ? schema.const : JSON.stringify(schema.const);
+  if (schema.const !== undefined)
+    return typeof schema.const === 'string' ? schema.const : JSON.stringify(schema.const);
   if (Array.isArray(schema.enum)) return `one of: ${listValues(schema.enum)}`;
   const alternatives = schema.anyOf ?? schema.oneOf;
-  if (Array.isArray(alternatives)) return joinAlternatives(alternatives.map((a) => describeSchema(a, navigator, base)));
+  if (Array.isArray(alternatives))
+    return joinAlternatives(alternatives.map((a) => describeSchema(a, navigator, base)));
   const types = Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : [];
   let phrase = types.length > 0 ? joinAlternatives(types.map((t) => TYPE_NAMES[t] ?? t)) : 'a value';
   const numeric = types.some((t) => t === 'number' || t === 'integer');
   if (numeric) {
     const low =
-      schema.exclusiveMinimum !== undefined ? `> ${formatNumber(schema.exclusiveMinimum)}` : schema.minimum !== undefined ? `≥ ${formatNumber(schema.minimum)}` : '';
+      schema.exclusiveMinimum !== undefined
+        ? `> ${formatNumber(schema.exclusiveMinimum)}`
+        : schema.minimum !== undefined
+          ? `≥ ${formatNumber(schema.minimum)}`
+          : '';
     const high =
-      schema.exclusiveMaximum !== undefined ? `< ${formatNumber(schema.exclusiveMaximum)}` : schema.maximum !== undefined ? `≤ ${formatNumber(schema.maximum)}` : '';
-    if (schema.minimum !== undefined && schema.maximum !== undefined) phrase += ` from ${formatNumber(schema.minimum)} to ${formatNumber(schema.maximum)}`;
-    else phrase += [low, high].filter(Boolean).map((b) => ` ${b}`).join(' and');
+      schema.exclusiveMaximum !== undefined
+        ? `< ${formatNumber(schema.exclusiveMaximum)}`
+        : schema.maximum !== undefined
+          ? `≤ ${formatNumber(schema.maximum)}`
+          : '';
+    if (schema.minimum !== undefined && schema.maximum !== undefined)
+      phrase += ` from ${formatNumber(schema.minimum)} to ${formatNumber(schema.maximum)}`;
+    else
+      phrase += [low, high]
+        .filter(Boolean)
+        .map((b) => ` ${b}`)
+        .join(' and');
   }
   if (types.includes('string') && schema.minLength === 1) phrase = 'non-empty text';
   return phrase;
@@ -119,7 +139,10 @@ export interface SchemaErrorContext {
 export function schemaErrorsToDiagnostics(errors: ErrorObject[], context: SchemaErrorContext): Diagnostic[] {
   const alternatives = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
   const insideAlternative = (e: ErrorObject) =>
-    alternatives.some((a) => a !== e && e.schemaPath.startsWith(`${a.schemaPath}/`) && e.instancePath.startsWith(a.instancePath));
+    alternatives.some(
+      (a) =>
+        a !== e && e.schemaPath.startsWith(`${a.schemaPath}/`) && e.instancePath.startsWith(a.instancePath),
+    );
   // oneOf also fails when several branches pass; that is its own message and keeps its place.
   const kept = errors.filter((e) => !insideAlternative(e) && e.keyword !== 'if');
 
@@ -128,7 +151,8 @@ export function schemaErrorsToDiagnostics(errors: ErrorObject[], context: Schema
   for (const error of kept) {
     if (error.keyword === 'required') {
       const list = missingByObject.get(error.instancePath) ?? [];
-      list.push((error.params as { missingProperty: string }).missingProperty);
+      const name = (error.params as { missingProperty: string }).missingProperty;
+      if (!list.includes(name)) list.push(name);
       missingByObject.set(error.instancePath, list);
       continue;
     }
@@ -142,7 +166,10 @@ export function schemaErrorsToDiagnostics(errors: ErrorObject[], context: Schema
     diagnostics.push({
       severity: 'error',
       code: 'required',
-      message: missing.length === 1 ? `Missing required field ${names} in ${where}.` : `Missing required fields ${names} in ${where}.`,
+      message:
+        missing.length === 1
+          ? `Missing required field ${names} in ${where}.`
+          : `Missing required fields ${names} in ${where}.`,
       range: context.locator.containerRange(path),
       data: { missing, path },
     });
@@ -169,18 +196,26 @@ function errorToDiagnostic(error: ErrorObject, context: SchemaErrorContext): Dia
   switch (error.keyword) {
     case 'additionalProperties':
     case 'unevaluatedProperties': {
-      const key = (error.params as { additionalProperty?: string; unevaluatedProperty?: string }).additionalProperty ??
-        (error.params as { unevaluatedProperty?: string }).unevaluatedProperty ?? '';
+      const key =
+        (error.params as { additionalProperty?: string; unevaluatedProperty?: string }).additionalProperty ??
+        (error.params as { unevaluatedProperty?: string }).unevaluatedProperty ??
+        '';
       const declared = isSchemaObject(schema) ? Object.keys(schema.properties ?? {}) : [];
       return unknownFieldDiagnostic(key, declared, [...path, key], locator);
     }
     case 'anyOf':
     case 'oneOf': {
       if (error.keyword === 'oneOf' && (error.params as { passingSchemas?: unknown }).passingSchemas) {
-        return make('one-of', `${label} matches more than one of the allowed forms; it must match exactly one.`);
+        return make(
+          'one-of',
+          `${label} matches more than one of the allowed forms; it must match exactly one.`,
+        );
       }
       const expected = describeSchema({ anyOf: error.schema as JsonSchema[] }, navigator);
-      return make('type', empty ? `${label} is empty: enter ${expected}.` : `${label} must be ${expected}, got ${got}.`);
+      return make(
+        'type',
+        empty ? `${label} is empty: enter ${expected}.` : `${label} must be ${expected}, got ${got}.`,
+      );
     }
     case 'enum': {
       const allowed = error.schema as unknown[];
@@ -200,24 +235,44 @@ function errorToDiagnostic(error: ErrorObject, context: SchemaErrorContext): Dia
     case 'exclusiveMaximum': {
       const expected = describeSchema(schema, navigator);
       const code = error.keyword === 'type' ? 'type' : 'range';
-      return make(code, empty ? `${label} is empty: enter ${expected}.` : `${label} must be ${expected}, got ${got}.`);
+      return make(
+        code,
+        empty ? `${label} is empty: enter ${expected}.` : `${label} must be ${expected}, got ${got}.`,
+      );
     }
     case 'multipleOf':
       return make('range', `${label} must be a multiple of ${String(error.schema)}, got ${got}.`);
     case 'pattern': {
-      const description = isSchemaObject(schema) && typeof schema.description === 'string' ? ` ${firstSentence(schema.description)}` : '';
-      return make('pattern', `${label} is not in the expected form (pattern ${String(error.schema)}), got ${got}.${description}`);
+      const description =
+        isSchemaObject(schema) && typeof schema.description === 'string'
+          ? ` ${firstSentence(schema.description)}`
+          : '';
+      return make(
+        'pattern',
+        `${label} is not in the expected form (pattern ${String(error.schema)}), got ${got}.${description}`,
+      );
     }
     case 'format':
       return make('format', `${label} must be a valid ${String(error.schema)}, got ${got}.`);
     case 'minLength':
-      return make('length', Number(error.schema) === 1 ? `${label} must not be empty.` : `${label} must have at least ${String(error.schema)} characters.`);
+      return make(
+        'length',
+        Number(error.schema) === 1
+          ? `${label} must not be empty.`
+          : `${label} must have at least ${String(error.schema)} characters.`,
+      );
     case 'maxLength':
       return make('length', `${label} must have at most ${String(error.schema)} characters.`);
     case 'minItems':
-      return make('items', `${label} must list at least ${String(error.schema)} item${Number(error.schema) === 1 ? '' : 's'}.`);
+      return make(
+        'items',
+        `${label} must list at least ${String(error.schema)} item${Number(error.schema) === 1 ? '' : 's'}.`,
+      );
     case 'maxItems':
-      return make('items', `${label} must list at most ${String(error.schema)} item${Number(error.schema) === 1 ? '' : 's'}.`);
+      return make(
+        'items',
+        `${label} must list at most ${String(error.schema)} item${Number(error.schema) === 1 ? '' : 's'}.`,
+      );
     case 'uniqueItems': {
       const { i, j } = error.params as { i: number; j: number };
       return make('unique', `${label} lists the same value twice (items ${j + 1} and ${i + 1}).`);

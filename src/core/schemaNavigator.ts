@@ -49,7 +49,8 @@ export class SchemaNavigator {
       if (!Array.isArray(node)) {
         const id = (node as JsonSchemaObject).$id;
         if (typeof id === 'string') currentBase = resolveUri(id, nodeBase);
-        if (first || typeof id === 'string') this.resources.set(withoutFragment(currentBase), node as JsonSchemaObject);
+        if (first || typeof id === 'string')
+          this.resources.set(withoutFragment(currentBase), node as JsonSchemaObject);
       }
       first = false;
       for (const child of Object.values(node as object)) stack.push([child, currentBase]);
@@ -80,22 +81,25 @@ export class SchemaNavigator {
       result.push(context);
       const { schema } = context;
       const base = typeof schema.$id === 'string' ? resolveUri(schema.$id, context.base) : context.base;
-      const push = (sub: unknown) => {
-        if (isSchemaObject(sub)) stack.push({ schema: sub, base });
+      // Children are pushed in reverse so that schemas come out in document order (base before review).
+      const children: SchemaContext[] = [];
+      const add = (sub: unknown) => {
+        if (isSchemaObject(sub)) children.push({ schema: sub, base });
       };
       if (typeof schema.$ref === 'string') {
         const target = this.resolveRef(schema.$ref, base);
-        if (target) stack.push(target);
+        if (target) children.push(target);
       }
       for (const keyword of ['allOf', 'anyOf', 'oneOf'] as const) {
         const branches = schema[keyword];
-        if (Array.isArray(branches)) for (const branch of branches) push(branch);
+        if (Array.isArray(branches)) for (const branch of branches) add(branch);
       }
       if (schema.if !== undefined) {
         const holds = this.evaluateIf(schema.if, base, value);
-        if (holds !== false) push(schema.then);
-        if (holds !== true) push(schema.else);
+        if (holds !== false) add(schema.then);
+        if (holds !== true) add(schema.else);
       }
+      stack.push(...children.reverse());
     }
     return result;
   }
@@ -172,7 +176,8 @@ export function isKnownProperty(contexts: SchemaContext[], key: string): boolean
     if (schema.properties && Object.prototype.hasOwnProperty.call(schema.properties, key)) return true;
     if (schema.additionalProperties !== undefined && schema.additionalProperties !== false) return true;
     if (schema.unevaluatedProperties !== undefined && schema.unevaluatedProperties !== false) return true;
-    for (const pattern of Object.keys(schema.patternProperties ?? {})) if (safeRegExp(pattern)?.test(key)) return true;
+    for (const pattern of Object.keys(schema.patternProperties ?? {}))
+      if (safeRegExp(pattern)?.test(key)) return true;
   }
   return !described;
 }

@@ -11,7 +11,11 @@ export interface ValidationOptions {
 }
 
 /** Validates a parsed YAML document against a compiled schema: parse problems, schema errors, unknown fields, rules. */
-export function validateYaml(file: YamlFile, schema: CompiledSchema, options: ValidationOptions = {}): Diagnostic[] {
+export function validateYaml(
+  file: YamlFile,
+  schema: CompiledSchema,
+  options: ValidationOptions = {},
+): Diagnostic[] {
   const diagnostics = [...file.diagnostics];
   if (!file.usable) return finish(diagnostics);
   const locator = new YamlLocator(file);
@@ -46,7 +50,11 @@ export function validateYaml(file: YamlFile, schema: CompiledSchema, options: Va
 }
 
 /** Parses and validates a study record's text. */
-export function validateRecordText(text: string, schema: CompiledSchema, expectations: RecordExpectations = {}): Diagnostic[] {
+export function validateRecordText(
+  text: string,
+  schema: CompiledSchema,
+  expectations: RecordExpectations = {},
+): Diagnostic[] {
   return validateYaml(parseYaml(text), schema, { recordRules: expectations });
 }
 
@@ -78,7 +86,14 @@ function unknownFields(
   if (contexts.length === 0) return;
   if (Array.isArray(value)) {
     value.forEach((item, index) => {
-      unknownFields(item, schema.navigator.itemSchemas(contexts, index, item), [...path, index], schema, locator, out);
+      unknownFields(
+        item,
+        schema.navigator.itemSchemas(contexts, index, item),
+        [...path, index],
+        schema,
+        locator,
+        out,
+      );
     });
   } else if (isPlainObject(value)) {
     for (const key of Object.keys(value)) {
@@ -87,7 +102,14 @@ function unknownFields(
         continue;
       }
       const child = value[key];
-      unknownFields(child, schema.navigator.propertySchemas(contexts, key, child), [...path, key], schema, locator, out);
+      unknownFields(
+        child,
+        schema.navigator.propertySchemas(contexts, key, child),
+        [...path, key],
+        schema,
+        locator,
+        out,
+      );
     }
   }
 }

@@ -1,4 +1,4 @@
-import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, Node, Pair } from 'yaml';
 import { type Diagnostic, type Range } from './diagnostic';
 import { LineIndex } from './lineIndex';
@@ -57,8 +57,6 @@ export function parseYaml(text: string): YamlFile {
       uniqueKeys: true,
       prettyErrors: false,
       strict: true,
-      lineCounter: new LineCounter(),
-      maxAliasCount: YAML_LIMITS.maxAliasCount,
     });
   } catch (error) {
     if (error instanceof RangeError) return unusable('too-deep', 'File is nested too deeply to check.');
@@ -67,12 +65,26 @@ export function parseYaml(text: string): YamlFile {
 
   const diagnostics: Diagnostic[] = [];
   for (const error of doc.errors) {
-    const code = error.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax';
-    const message =
-      error.code === 'DUPLICATE_KEY'
-        ? `Duplicate key \`${text.slice(error.pos[0], error.pos[1])}\`: each key may appear only once in a mapping.`
-        : `YAML syntax error: ${firstSentence(error.message)}`;
-    diagnostics.push(diagnostic(code, message, lines.singleLineRange(error.pos[0], Math.max(error.pos[1], error.pos[0] + 1))));
+    if (error.code === 'DUPLICATE_KEY') {
+      // The error points at the key's first character; the squiggle covers the whole key.
+      const key = /^[^:\n]*/.exec(text.slice(error.pos[0]))![0].trimEnd();
+      diagnostics.push(
+        diagnostic(
+          'duplicate-key',
+          `Duplicate key \`${key}\`: each key may appear only once in a mapping (the last one would win).`,
+          lines.singleLineRange(error.pos[0], error.pos[0] + Math.max(1, key.length)),
+        ),
+      );
+      continue;
+    }
+    const message = `YAML syntax error: ${firstSentence(error.message)}`;
+    diagnostics.push(
+      diagnostic(
+        'yaml-syntax',
+        message,
+        lines.singleLineRange(error.pos[0], Math.max(error.pos[1], error.pos[0] + 1)),
+      ),
+    );
   }
   for (const warning of doc.warnings) {
     diagnostics.push({
@@ -85,7 +97,11 @@ export function parseYaml(text: string): YamlFile {
 
   if (depthExceeds(doc.contents, YAML_LIMITS.maxDepth)) {
     diagnostics.push(
-      diagnostic('too-deep', `File is nested more than ${YAML_LIMITS.maxDepth} levels deep; it cannot be checked.`, lines.firstLineRange()),
+      diagnostic(
+        'too-deep',
+        `File is nested more than ${YAML_LIMITS.maxDepth} levels deep; it cannot be checked.`,
+        lines.firstLineRange(),
+      ),
     );
     return { text, lines, doc, value: undefined, usable: false, diagnostics };
   }
@@ -154,7 +170,7 @@ export function keyText(key: unknown): string | undefined {
 
 /** Follows a path of keys and indexes through mappings and sequences, as far as it exists. */
 export function locate(doc: Document.Parsed | undefined, path: readonly PathSegment[]): NodeLocation {
-  let node = doc?.contents ?? undefined;
+  let node: Node | undefined = doc?.contents ?? undefined;
   let pair: Pair<unknown, unknown> | undefined;
   let matched = 0;
   for (const segment of path) {
