@@ -4,6 +4,8 @@ import { isSchemaObject, resolvePointer, type JsonSchema, type JsonSchemaObject 
 export interface SchemaContext {
   schema: JsonSchemaObject;
   base: string;
+  /** Reached through a `$ref` from a schema that has its own description (which then takes precedence). */
+  describedByReferrer?: boolean;
 }
 
 /** Decides `if` subschemas against a value; `undefined` when it cannot tell. */
@@ -88,7 +90,8 @@ export class SchemaNavigator {
       };
       if (typeof schema.$ref === 'string') {
         const target = this.resolveRef(schema.$ref, base);
-        if (target) children.push(target);
+        const described = typeof schema.description === 'string' || context.describedByReferrer === true;
+        if (target) children.push({ ...target, describedByReferrer: described });
       }
       for (const keyword of ['allOf', 'anyOf', 'oneOf'] as const) {
         const branches = schema[keyword];
@@ -198,4 +201,26 @@ function safeRegExp(pattern: string): RegExp | undefined {
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The description a reader should see for a location: the most specific one (a review's schema over the
+ * base; a property's own description over that of the definition it refers to).
+ */
+export function descriptionOf(contexts: SchemaContext[]): string | undefined {
+  return contexts
+    .filter((c) => !c.describedByReferrer)
+    .map((c) =>
+      typeof c.schema.markdownDescription === 'string' ? c.schema.markdownDescription : c.schema.description,
+    )
+    .filter((d): d is string => typeof d === 'string')
+    .pop();
+}
+
+export function titleOf(contexts: SchemaContext[]): string | undefined {
+  return contexts
+    .filter((c) => !c.describedByReferrer)
+    .map((c) => c.schema.title)
+    .filter((t): t is string => typeof t === 'string')
+    .pop();
 }

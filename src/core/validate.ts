@@ -1,7 +1,12 @@
 import { capDiagnostics, dedupeDiagnostics, sortDiagnostics, type Diagnostic } from './diagnostic';
 import { checkRecordRules, type RecordExpectations } from './rules';
 import type { CompiledSchema } from './schema';
-import { schemaErrorsToDiagnostics, unknownFieldDiagnostic } from './schemaMessages';
+import {
+  fieldLabel,
+  instancePathSegments,
+  schemaErrorsToDiagnostics,
+  unknownFieldDiagnostic,
+} from './schemaMessages';
 import { declaredProperties, isKnownProperty, isPlainObject, type SchemaContext } from './schemaNavigator';
 import { parseYaml, YamlLocator, type PathSegment, type YamlFile } from './yamlDocument';
 
@@ -33,7 +38,24 @@ export function validateYaml(
   }
 
   try {
-    const errors = schema.validate(value);
+    let errors = schema.validate(value);
+    if (options.recordRules && value.status === 'draft') {
+      // In a draft, an empty value is a placeholder ("not extracted yet"), not a mistake.
+      const empty = new Map<string, (string | number)[]>();
+      for (const e of errors)
+        if (e.data === null && e.keyword !== 'required')
+          empty.set(e.instancePath, instancePathSegments(e.instancePath, value));
+      errors = errors.filter((e) => !empty.has(e.instancePath) || e.keyword === 'required');
+      for (const path of empty.values()) {
+        diagnostics.push({
+          severity: 'information',
+          code: 'not-extracted',
+          message: `\`${fieldLabel(path, value)}\` is not extracted yet.`,
+          range: locator.valueRange(path),
+          data: { path },
+        });
+      }
+    }
     diagnostics.push(...schemaErrorsToDiagnostics(errors, { value, locator, navigator: schema.navigator }));
     unknownFields(value, schema.navigator.expand(schema.root, value), [], schema, locator, diagnostics);
   } catch (error) {

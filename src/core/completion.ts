@@ -1,0 +1,245 @@
+import type { CompletionContext } from './cursor';
+import type { JsonSchemaObject } from './jsonSchema';
+import { WHOLE_SAMPLE } from './rules';
+import type { CompiledSchema } from './schema';
+import { describeSchema } from './schemaMessages';
+import {
+  declaredProperties,
+  descriptionOf,
+  isPlainObject,
+  titleOf,
+  type SchemaContext,
+} from './schemaNavigator';
+
+export interface CompletionEntry {
+  label: string;
+  kind: 'property' | 'value' | 'snippet' | 'reference';
+  /** Text to insert; a snippet (`$1`, `${1|a,b|}`) when `snippet` is true. */
+  insertText: string;
+  snippet: boolean;
+  detail?: string;
+  /** Markdown. */
+  documentation?: string;
+  sortText: string;
+}
+
+export const NOT_REPORTED = 'NR';
+
+/** Completions at a cursor: field names (required first), allowed values, arm ids in results, snippets. */
+export function complete(context: CompletionContext, schema: CompiledSchema): CompletionEntry[] {
+  return context.kind === 'key' ? completeKeys(context, schema) : completeValues(context, schema);
+}
+
+function snippetEscape(text: string): string {
+  return text.replace(/[$}\\]/g, '\\$&');
+}
+
+function choiceEscape(text: string): string {
+  return text.replace(/[$}\\,|]/g, '\\$&');
+}
+
+function enumValues(contexts: SchemaContext[]): { value: unknown; description?: string }[] {
+  const values: { value: unknown; description?: string }[] = [];
+  const seen = new Set<string>();
+  const add = (value: unknown, description?: string) => {
+    const key = JSON.stringify(value);
+    if (seen.has(key)) return;
+    seen.add(key);
+    values.push({ value, description });
+  };
+  // Narrower lists (a review's vocabulary) come after the base's; when several apply, keep their intersection.
+  const lists = contexts.filter((c) => Array.isArray(c.schema.enum));
+  if (lists.length > 0) {
+    const last = lists[lists.length - 1]!.schema;
+    const allowed = (last.enum as unknown[]).filter((v) =>
+      lists.every((l) => (l.schema.enum as unknown[]).some((w) => JSON.stringify(w) === JSON.stringify(v))),
+    );
+    allowed.forEach((v) => {
+      const index = (last.enum as unknown[]).indexOf(v);
+      const descriptions = last.enumDescriptions ?? (last.markdownEnumDescriptions as string[] | undefined);
+      add(v, Array.isArray(descriptions) ? descriptions[index] : undefined);
+    });
+  }
+  for (const { schema } of contexts)
+    if (schema.const !== undefined)
+      add(schema.const, schema.const === NOT_REPORTED ? 'Not reported in the source.' : undefined);
+  if (contexts.some((c) => c.schema.type === 'boolean')) {
+    add(true);
+    add(false);
+  }
+  return values;
+}
+
+function scalarText(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** How a property's value is laid out when the key is inserted. */
+function propertySnippet(name: string, contexts: SchemaContext[], indent: number, inFlow: boolean): string {
+  const types = new Set(
+    contexts.flatMap((c) =>
+      Array.isArray(c.schema.type) ? c.schema.type : c.schema.type ? [c.schema.type] : [],
+    ),
+  );
+  const values = enumValues(contexts);
+  const pad = ' '.repeat(indent + 2);
+  if (values.length > 0 && values.length <= 30)
+    return `${name}: \${1|${values.map((v) => choiceEscape(scalarText(v.value))).join(',')}|}`;
+  if (types.has('object') && contexts.some((c) => c.schema.properties || c.schema.additionalProperties)) {
+    return inFlow ? `${name}: { $1 }` : `${name}:\n${pad}$0`;
+  }
+  if (types.has('array')) {
+    const itemsAreObjects = contexts.some(
+      (c) => isPlainObject(c.schema.items) && (c.schema.items as JsonSchemaObject).$ref,
+    );
+    return itemsAreObjects && !inFlow ? `${name}:\n${pad}- $0` : `${name}: [$1]`;
+  }
+  return `${name}: $1`;
+}
+
+function completeKeys(context: CompletionContext, schema: CompiledSchema): CompletionEntry[] {
+  const entries: CompletionEntry[] = [];
+  const path = context.path;
+  const record = isPlainObject(context.value) ? context.value : {};
+
+  // Inside `results`: the keys are the record's arm ids (and `all`).
+  if (path.length === 3 && path[0] === 'outcomes' && path[2] === 'results') {
+    const resultContexts = schema.schemasAt(context.value, [...path, '__arm__']);
+    const fields = declaredProperties(resultContexts).filter(
+      (f) => f !== 'se' && f !== 'ci' && f !== 'percent',
+    );
+    const arms = Array.isArray(record.arms) ? record.arms.filter(isPlainObject) : [];
+    const ids = [...arms.map((a) => a.id).filter((id): id is string => typeof id === 'string'), WHOLE_SAMPLE];
+    ids
+      .filter((id) => !context.existingKeys.includes(id))
+      .forEach((id, index) => {
+        const arm = arms.find((a) => a.id === id);
+        const body =
+          fields.length > 0 ? ` { ${fields.map((f, i) => `${f}: \${${i + 1}}`).join(', ')} }` : ' $1';
+        entries.push({
+          label: id,
+          kind: 'reference',
+          insertText: `${snippetEscape(id)}:${body}`,
+          snippet: true,
+          detail:
+            id === WHOLE_SAMPLE
+              ? 'the whole sample'
+              : `arm${arm && typeof arm.label === 'string' ? `: ${arm.label}` : ''}`,
+          documentation: id === WHOLE_SAMPLE ? 'Results of the whole sample (all arms together).' : undefined,
+          sortText: `0${String(index).padStart(3, '0')}`,
+        });
+      });
+    return entries;
+  }
+
+  const contexts = schema.schemasAt(context.value, path);
+  const required = new Set(
+    contexts.flatMap((c) => (Array.isArray(c.schema.required) ? c.schema.required : [])),
+  );
+  const names = declaredProperties(contexts).filter((n) => !context.existingKeys.includes(n));
+  const parentValue = path.reduce<unknown>(
+    (v, s) => (v as Record<string | number, unknown> | undefined)?.[s],
+    context.value,
+  );
+  names.forEach((name, index) => {
+    const child = schema.navigator.propertySchemas(contexts, name, undefined);
+    const title = titleOf(child);
+    const description = descriptionOf(child);
+    entries.push({
+      label: name,
+      kind: 'property',
+      insertText: propertySnippet(name, child, context.indent, context.inFlow),
+      snippet: true,
+      detail: `${required.has(name) ? 'required' : 'optional'}${title ? ` · ${title}` : ''} · ${describeSchema(mergeForDescription(child))}`,
+      documentation: description,
+      sortText: `${required.has(name) ? '0' : '1'}${String(index).padStart(3, '0')}`,
+    });
+  });
+
+  // A new item of `arms` or `outcomes`: offer the whole item as a snippet.
+  const empty = isPlainObject(parentValue) && Object.keys(parentValue).length === 0;
+  if (context.newItem && empty && path.length === 2 && (path[0] === 'arms' || path[0] === 'outcomes')) {
+    entries.push(path[0] === 'arms' ? armSnippet(schema, context) : outcomeSnippet(schema, context));
+  }
+  return entries;
+}
+
+/** Folds the applicable schemas into one object for a one-line summary of what is accepted. */
+function mergeForDescription(contexts: SchemaContext[]): JsonSchemaObject {
+  const merged: JsonSchemaObject = {};
+  for (const { schema } of contexts) {
+    for (const key of [
+      'type',
+      'enum',
+      'const',
+      'minimum',
+      'maximum',
+      'exclusiveMinimum',
+      'exclusiveMaximum',
+      'minLength',
+    ] as const) {
+      if (schema[key] !== undefined) (merged as Record<string, unknown>)[key] = schema[key];
+    }
+  }
+  const hasNR = contexts.some((c) => c.schema.const === NOT_REPORTED);
+  if (hasNR && merged.const === NOT_REPORTED) delete merged.const;
+  if (hasNR) return { anyOf: [merged, { const: NOT_REPORTED }] };
+  return merged;
+}
+
+function choicesFor(schema: CompiledSchema, value: unknown, path: (string | number)[]): string | undefined {
+  const values = enumValues(schema.schemasAt(value, path)).map((v) => scalarText(v.value));
+  return values.length > 0 ? values.map(choiceEscape).join(',') : undefined;
+}
+
+function armSnippet(schema: CompiledSchema, context: CompletionContext): CompletionEntry {
+  const pad = ' '.repeat(context.indent);
+  const groups = choicesFor(schema, context.value, [...context.path, 'group']);
+  return {
+    label: 'New arm',
+    kind: 'snippet',
+    insertText: `id: \${1:arm-id}\n${pad}label: \${2:label as reported}\n${pad}group: ${groups ? `\${3|${groups}|}` : '${3:group}'}\n${pad}n: \${4:NR}`,
+    snippet: true,
+    detail: 'arm with id, label, group and n',
+    documentation: 'Inserts a complete arm. Results of outcomes refer to it by its id.',
+    sortText: '0000',
+  };
+}
+
+function outcomeSnippet(schema: CompiledSchema, context: CompletionContext): CompletionEntry {
+  const pad = ' '.repeat(context.indent);
+  const ids = choicesFor(schema, context.value, [...context.path, 'id']);
+  const record = isPlainObject(context.value) ? context.value : {};
+  const arms = (Array.isArray(record.arms) ? record.arms : [])
+    .filter(isPlainObject)
+    .map((a) => a.id)
+    .filter((id): id is string => typeof id === 'string');
+  let tab = 3;
+  const results = (arms.length > 0 ? arms : ['arm-id'])
+    .map(
+      (id) =>
+        `${pad}  ${snippetEscape(id)}: { mean: \${${tab++}:NR}, sd: \${${tab++}:NR}, n: \${${tab++}:NR} }`,
+    )
+    .join('\n');
+  return {
+    label: 'New outcome',
+    kind: 'snippet',
+    insertText: `id: ${ids ? `\${1|${ids}|}` : '${1:outcome-id}'}\n${pad}type: \${2|continuous,dichotomous,correlation|}\n${pad}results:\n${results}`,
+    snippet: true,
+    detail: 'outcome with results for every arm',
+    documentation: 'Inserts an outcome with a result line for each arm of the record.',
+    sortText: '0000',
+  };
+}
+
+function completeValues(context: CompletionContext, schema: CompiledSchema): CompletionEntry[] {
+  const contexts = schema.schemasAt(context.value, context.path);
+  return enumValues(contexts).map((v, index) => ({
+    label: scalarText(v.value),
+    kind: 'value' as const,
+    insertText: snippetEscape(scalarText(v.value)),
+    snippet: false,
+    documentation: v.description,
+    sortText: `${v.value === NOT_REPORTED ? '1' : '0'}${String(index).padStart(3, '0')}`,
+  }));
+}

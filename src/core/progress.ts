@@ -1,0 +1,79 @@
+import type { Range } from './diagnostic';
+import { NOT_REPORTED } from './completion';
+import type { CompiledSchema } from './schema';
+import { isPlainObject, type SchemaContext } from './schemaNavigator';
+import { YamlLocator, type PathSegment, type YamlFile } from './yamlDocument';
+
+/** A required field that is absent or still empty. */
+export interface MissingField {
+  path: PathSegment[];
+  kind: 'missing' | 'empty';
+  /** Where the cursor goes: the end of the empty value's line, or the key of the object that lacks it. */
+  range: Range;
+}
+
+export interface RecordProgress {
+  /** Required fields present with a value (`NR` counts as filled: it is a finding). */
+  filled: number;
+  /** Required fields in the record as it stands (required inside each arm, outcome and result present). */
+  required: number;
+  /** Values marked `NR` anywhere. */
+  notReported: number;
+  missing: MissingField[];
+}
+
+function isEmpty(value: unknown): boolean {
+  return (
+    value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0)
+  );
+}
+
+/** Walks the record with its schema and counts required fields filled, missing and `NR` values. */
+export function recordProgress(file: YamlFile, schema: CompiledSchema): RecordProgress {
+  const progress: RecordProgress = { filled: 0, required: 0, notReported: 0, missing: [] };
+  if (!file.usable) return progress;
+  const value = isPlainObject(file.value) ? file.value : {};
+  const locator = new YamlLocator(file);
+  const lineEnd = (range: Range): Range => {
+    const end = file.lines.positionAt(file.lines.lineEnd(range.start.line));
+    return { start: end, end };
+  };
+
+  const walk = (node: unknown, contexts: SchemaContext[], path: PathSegment[], depth: number): void => {
+    if (node === NOT_REPORTED) progress.notReported++;
+    if (depth > 32 || contexts.length === 0) return;
+    if (Array.isArray(node)) {
+      node.forEach((item, i) =>
+        walk(item, schema.navigator.itemSchemas(contexts, i, item), [...path, i], depth + 1),
+      );
+      return;
+    }
+    if (!isPlainObject(node)) return;
+    const required = [...new Set(contexts.flatMap((c) => c.schema.required ?? []))];
+    for (const name of required) {
+      progress.required++;
+      const child = node[name];
+      if (!(name in node)) {
+        progress.missing.push({
+          path: [...path, name],
+          kind: 'missing',
+          range: locator.containerRange(path),
+        });
+      } else if (isEmpty(child)) {
+        progress.missing.push({
+          path: [...path, name],
+          kind: 'empty',
+          range: lineEnd(locator.keyRange([...path, name])),
+        });
+      } else progress.filled++;
+    }
+    for (const [key, child] of Object.entries(node)) {
+      walk(child, schema.navigator.propertySchemas(contexts, key, child), [...path, key], depth + 1);
+    }
+  };
+  walk(value, schema.navigator.expand(schema.root, value), [], 0);
+  progress.missing.sort(
+    (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
+  );
+  return progress;
+}
