@@ -8,6 +8,7 @@ import {
   openReview,
   readTextFile,
   REVIEW_FILE,
+  type OpenReviewOptions,
   type Review,
 } from './review';
 import { validateRecordText } from './validate';
@@ -53,8 +54,17 @@ export async function listRecords(review: Review, fs: ReviewFileSystem) {
 }
 
 /** Validates review.yaml, the extraction schema and every record of the review in `root`. */
-export async function checkReview(root: string, fs: ReviewFileSystem): Promise<CheckReport> {
-  const review = await openReview(root, fs);
+export async function checkReview(
+  root: string,
+  fs: ReviewFileSystem,
+  options: OpenReviewOptions = {},
+): Promise<CheckReport> {
+  return checkOpenedReview(await openReview(root, fs, options), fs);
+}
+
+/** Checks an opened review: its protocol and schema problems, and every record read through `fs`. */
+export async function checkOpenedReview(review: Review, fs: ReviewFileSystem): Promise<CheckReport> {
+  const root = review.root;
   const reports = new Map<string, Diagnostic[]>();
   for (const [path, diagnostics] of review.fileDiagnostics) reports.set(path, [...diagnostics]);
   if (!reports.has(REVIEW_FILE)) reports.set(REVIEW_FILE, []);

@@ -136,3 +136,21 @@ export async function findRecordFiles(
   if (template.segments.length > 0) await visit(root, [], 0, {});
   return { records, skipped };
 }
+
+/** Whether a relative path is a record of the template, and whose and of which study. */
+export function matchRecordPath(template: RecordTemplate, relativePath: string): FoundRecord | undefined {
+  const parts = relativePath.split('/');
+  if (parts.length !== template.segments.length) return undefined;
+  const captures: Record<string, string> = {};
+  for (let i = 0; i < parts.length; i++) {
+    const pattern = segmentPattern(template.segments[i]!);
+    if (!pattern) {
+      if (parts[i] !== template.segments[i]) return undefined;
+      continue;
+    }
+    const match = pattern.exec(parts[i]!);
+    if (!match) return undefined;
+    Object.assign(captures, match.groups);
+  }
+  return { path: relativePath, reviewer: captures.reviewer, study: captures.study };
+}

@@ -184,7 +184,19 @@ export function validateReviewText(text: string): {
 }
 
 /** Opens a review folder: reads and validates review.yaml, compiles its extraction schema. */
-export async function openReview(root: string, fs: ReviewFileSystem): Promise<Review> {
+export interface OpenReviewOptions {
+  /**
+   * Whether to compile the review's own extraction schema. An untrusted workspace's schema is not compiled
+   * (schemas become generated code), and records are checked against the bundled base schema.
+   */
+  compileReviewSchema?: boolean;
+}
+
+export async function openReview(
+  root: string,
+  fs: ReviewFileSystem,
+  options: OpenReviewOptions = {},
+): Promise<Review> {
   const fileDiagnostics = new Map<string, Diagnostic[]>();
   const reviewText = await readTextFile(fs, nodePath.join(root, REVIEW_FILE));
   let config: ReviewConfig;
@@ -210,7 +222,15 @@ export async function openReview(root: string, fs: ReviewFileSystem): Promise<Re
   let usesReviewSchema = false;
   let schemaPath = toPosix(nodePath.normalize(config.schema));
   const schemaFull = resolveInside(root, config.schema);
-  if (!schemaFull) {
+  if (options.compileReviewSchema === false) {
+    reviewDiagnostics.push({
+      severity: 'information',
+      code: 'untrusted-workspace',
+      message:
+        "This workspace is not trusted, so the review's extraction schema is not used: records are checked against the bundled base schema only. Trust the workspace to check them fully.",
+      range: atReviewKey('schema'),
+    });
+  } else if (!schemaFull) {
     reviewDiagnostics.push({
       severity: 'error',
       code: 'schema-outside-review',

@@ -1,0 +1,208 @@
+// Benchmark of `study-extract check` (run with `npm run bench`; never part of `npm test`).
+// Prints timings only: machines differ too much for timing assertions. The one assertion is that the
+// synthetic review is valid, so that the benchmark measures the real path rather than early failures.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import * as nodePath from 'node:path';
+import { performance } from 'node:perf_hooks';
+import AjvCore from 'ajv/dist/core';
+import { checkReview } from '../src/core/check';
+import { nodeFileSystem } from '../src/core/fileSystem';
+import { compileExtractionSchema } from '../src/core/schema';
+import { validateRecordText } from '../src/core/validate';
+import { EXAMPLE_SCHEMA, LARGE_RECORD, ensureGenerated } from './generate';
+
+const REPO = nodePath.resolve(__dirname, '..');
+const CLI = nodePath.join(REPO, 'dist', 'cli.js');
+const RUNS = { checkInProcess: 7, checkCli: 5, schemaCompile: 15, recordWarmup: 50, record: 300 };
+
+interface Stats {
+  median: number;
+  min: number;
+  max: number;
+  n: number;
+}
+
+function stats(samples: number[]): Stats {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return { median, min: sorted[0]!, max: sorted[sorted.length - 1]!, n: sorted.length };
+}
+
+const ms = (x: number) =>
+  x >= 100 ? `${x.toFixed(0)} ms` : x >= 1 ? `${x.toFixed(1)} ms` : `${x.toFixed(3)} ms`;
+
+async function time<T>(fn: () => Promise<T> | T): Promise<{ ms: number; value: T }> {
+  const start = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - start, value };
+}
+
+/**
+ * Counts ajv `compile` calls (every record validator and `if` sub-validator goes through the
+ * prototype method), so that a schema compiled per record instead of per run would show.
+ */
+function countAjvCompiles(): { read: () => number; reset: () => void } {
+  const proto = AjvCore.prototype as unknown as { compile: (...args: unknown[]) => unknown };
+  const original = proto.compile;
+  let calls = 0;
+  proto.compile = function (this: unknown, ...args: unknown[]) {
+    calls++;
+    return original.apply(this, args);
+  };
+  return { read: () => calls, reset: () => (calls = 0) };
+}
+
+/** Peak RSS (KiB) of one CLI run via GNU time, when it is installed. */
+function cliPeakRss(args: string[]): number | undefined {
+  if (!existsSync('/usr/bin/time')) return undefined;
+  const run = spawnSync('/usr/bin/time', ['-v', process.execPath, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const match = /Maximum resident set size \(kbytes\): (\d+)/.exec(run.stderr ?? '');
+  return match ? Number(match[1]) : undefined;
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run bench\` (it builds first).`);
+  const generation = await time(() => ensureGenerated());
+  const { root, records } = generation.value;
+  const largeText = readFileSync(LARGE_RECORD, 'utf8');
+  const largeLines = largeText.split('\n').length - 1;
+  const compiles = countAjvCompiles();
+
+  // 1. The full check in-process. The first run also asserts that the review is valid.
+  const first = await time(() => checkReview(root, nodeFileSystem));
+  const compilesFirstRun = compiles.read();
+  const report = first.value;
+  const recordFiles = report.files.filter((f) => f.path.startsWith('records/')).length;
+  if (report.summary.errors !== 0 || recordFiles !== records) {
+    const bad = report.files.filter((f) => f.diagnostics.some((d) => d.severity === 'error')).slice(0, 5);
+    throw new Error(
+      `The synthetic review is not clean (${report.summary.errors} errors, ${recordFiles}/${records} records): ` +
+        JSON.stringify(bad, null, 2),
+    );
+  }
+  const checkSamples: number[] = [];
+  compiles.reset();
+  for (let i = 0; i < RUNS.checkInProcess; i++)
+    checkSamples.push((await time(() => checkReview(root, nodeFileSystem))).ms);
+  const compilesPerRun = compiles.read() / RUNS.checkInProcess;
+  const check = stats(checkSamples);
+
+  // 2. The built CLI as a whole process (startup, bundle load, check, JSON output).
+  const cliArgs = [CLI, 'check', root, '--format', 'json'];
+  const cliSamples: number[] = [];
+  for (let i = 0; i < RUNS.checkCli; i++) {
+    const start = performance.now();
+    const run = spawnSync(process.execPath, cliArgs, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    cliSamples.push(performance.now() - start);
+    if (run.status !== 0) throw new Error(`CLI exited with ${run.status ?? run.signal}: ${run.stderr}`);
+    if (i === 0) {
+      const summary = (JSON.parse(run.stdout) as { summary: { files: number; errors: number } }).summary;
+      if (summary.errors !== 0 || summary.files !== report.summary.files)
+        throw new Error(`CLI summary differs from core: ${JSON.stringify(summary)}`);
+    }
+  }
+  const cli = stats(cliSamples);
+  const peakRss = cliPeakRss(cliArgs);
+
+  // 3. Compiling the extraction schema (cold = the first compile in this process was in run 1 above).
+  const schemaText = readFileSync(EXAMPLE_SCHEMA, 'utf8');
+  const compileSamples: number[] = [];
+  let compiled = compileExtractionSchema(schemaText);
+  for (let i = 0; i < RUNS.schemaCompile; i++) {
+    const t = await time(() => compileExtractionSchema(schemaText));
+    compileSamples.push(t.ms);
+    compiled = t.value;
+  }
+  const compile = stats(compileSamples);
+  if (!compiled.usesReviewSchema || compiled.diagnostics.length > 0)
+    throw new Error(`The example schema did not compile: ${JSON.stringify(compiled.diagnostics)}`);
+
+  // 4. One ~300-line record against the schema compiled once above.
+  const expectations = { study: 'large-2020', reviewer: 'ek', protocolVersion: 1 };
+  const largeDiagnostics = validateRecordText(largeText, compiled.schema, expectations);
+  if (largeDiagnostics.some((d) => d.severity === 'error'))
+    throw new Error(
+      `The ${largeLines}-line record is not valid: ${JSON.stringify(largeDiagnostics, null, 2)}`,
+    );
+  for (let i = 0; i < RUNS.recordWarmup; i++) validateRecordText(largeText, compiled.schema, expectations);
+  compiles.reset();
+  const recordSamples: number[] = [];
+  for (let i = 0; i < RUNS.record; i++) {
+    const start = performance.now();
+    validateRecordText(largeText, compiled.schema, expectations);
+    recordSamples.push(performance.now() - start);
+  }
+  const compilesDuringRecords = compiles.read();
+  const record = stats(recordSamples);
+  const inProcessRss = process.resourceUsage().maxRSS;
+
+  const rows: [string, string, string, string, string][] = [
+    ['measure', 'median', 'min', 'max', 'N'],
+    [
+      `check in-process, ${records} records (warm)`,
+      ms(check.median),
+      ms(check.min),
+      ms(check.max),
+      String(check.n),
+    ],
+    ['check in-process, first run (cold)', ms(first.ms), '', '', '1'],
+    [`CLI process: check --format json`, ms(cli.median), ms(cli.min), ms(cli.max), String(cli.n)],
+    [
+      `validate one ${largeLines}-line record`,
+      ms(record.median),
+      ms(record.min),
+      ms(record.max),
+      String(record.n),
+    ],
+    [
+      'compile extraction schema (warm)',
+      ms(compile.median),
+      ms(compile.min),
+      ms(compile.max),
+      String(compile.n),
+    ],
+  ];
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  const line = (r: string[]) =>
+    r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
+  console.log('');
+  console.log(
+    `Synthetic review: ${root} (${records} records, ${report.summary.files} files; ` +
+      `${generation.value.regenerated ? `generated in ${ms(generation.ms)}` : 'reused'}); check: ` +
+      `${report.summary.errors} errors, ${report.summary.warnings} warnings.`,
+  );
+  console.log('');
+  console.log(line(rows[0]!));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of rows.slice(1)) console.log(line(r));
+  console.log('');
+  console.log(
+    `Schema compiled once per run: ajv compile() calls per check of ${records} records = ${compilesPerRun} ` +
+      `(the record validator and the base schema's \`if\` sub-validators; a per-record compile would show ` +
+      `~${records}); first run ${compilesFirstRun} (+ the bundled review.yaml schema, once per process); ` +
+      `during ${RUNS.record} validations of the large record: ${compilesDuringRecords}.`,
+  );
+  console.log(
+    `Compile once: ${ms(compile.median)} (warm median) vs ${ms(check.median / records)} per record ` +
+      `inside a check (${records} × compile would add ~${ms(compile.median * records)}).`,
+  );
+  console.log(
+    `Peak RSS: CLI process ${peakRss !== undefined ? `${(peakRss / 1024).toFixed(0)} MB (/usr/bin/time -v)` : 'n/a (no /usr/bin/time)'}; ` +
+      `this bench process ${(inProcessRss / 1024).toFixed(0)} MB (process.resourceUsage().maxRSS).`,
+  );
+  console.log('');
+  console.log(
+    `Targets: ${records}-record check well under 2 s (in-process median ${ms(check.median)}, CLI ${ms(cli.median)}); ` +
+      `one record ≤ 10 ms (median ${ms(record.median)}).`,
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});

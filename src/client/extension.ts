@@ -1,0 +1,271 @@
+import * as vscode from 'vscode';
+import {
+  LanguageClient,
+  RequestType,
+  RequestType0,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+import {
+  Methods,
+  type CheckReviewResult,
+  type NextMissingFieldParams,
+  type NextMissingFieldResult,
+  type ProgressParams,
+  type ProgressResult,
+  type ReviewInfo,
+  type ScaffoldRecordParams,
+  type ScaffoldRecordResult,
+} from '../shared/protocol';
+
+const requests = {
+  progress: new RequestType<ProgressParams, ProgressResult, void>(Methods.progress),
+  nextMissingField: new RequestType<NextMissingFieldParams, NextMissingFieldResult | null, void>(
+    Methods.nextMissingField,
+  ),
+  scaffoldRecord: new RequestType<ScaffoldRecordParams, ScaffoldRecordResult, void>(Methods.scaffoldRecord),
+  reviews: new RequestType0<ReviewInfo[], void>(Methods.reviews),
+  checkReview: new RequestType0<CheckReviewResult, void>(Methods.checkReview),
+};
+
+const LANGUAGE = 'study-record';
+let client: LanguageClient | undefined;
+let starting: Promise<void> | undefined;
+
+/** What the extension's commands return, so that tests and other extensions can use them. */
+export interface StudyExtractionApi {
+  ready(): Promise<void>;
+}
+
+export function activate(context: vscode.ExtensionContext): StudyExtractionApi {
+  const output = vscode.window.createOutputChannel('Study Extraction', { log: true });
+  const serverModule = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: {
+      module: serverModule,
+      transport: TransportKind.ipc,
+      options: { execArgv: ['--nolazy', '--inspect=6009'] },
+    },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: LANGUAGE },
+      { scheme: 'file', pattern: '**/review.yaml' },
+    ],
+    initializationOptions: { trusted: vscode.workspace.isTrusted },
+    outputChannel: output,
+  };
+
+  const start = () => {
+    client = new LanguageClient('studyExtraction', 'Study Extraction', serverOptions, clientOptions);
+    starting = client.start();
+    return starting;
+  };
+  // Started without waiting: activation stays fast; commands wait for `ready()`.
+  void start().catch((error: unknown) =>
+    output.appendLine(`Could not start the language server: ${String(error)}`),
+  );
+  const ready = async (): Promise<LanguageClient> => {
+    await starting;
+    return client!;
+  };
+
+  context.subscriptions.push(
+    output,
+    { dispose: () => void client?.stop() },
+    vscode.workspace.onDidGrantWorkspaceTrust(async () => {
+      clientOptions.initializationOptions = { trusted: true };
+      await client?.stop();
+      await start();
+    }),
+  );
+
+  // Status bar: the review's extraction progress, refreshed when diagnostics change.
+  const status = vscode.window.createStatusBarItem(
+    'studyExtraction.progress',
+    vscode.StatusBarAlignment.Left,
+    50,
+  );
+  status.name = 'Study Extraction progress';
+  status.command = 'studyExtraction.showProgress';
+  context.subscriptions.push(status);
+  let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  const refreshStatus = async () => {
+    const result = await (await ready()).sendRequest(requests.progress, {});
+    const totals = result.reviews.reduce(
+      (sum, r) => ({
+        records: sum.records + r.totals.records,
+        complete: sum.complete + r.totals.complete,
+        filled: sum.filled + r.totals.filled,
+        required: sum.required + r.totals.required,
+      }),
+      { records: 0, complete: 0, filled: 0, required: 0 },
+    );
+    if (totals.records === 0) {
+      status.hide();
+      return;
+    }
+    const percent = totals.required > 0 ? Math.round((100 * totals.filled) / totals.required) : 100;
+    status.text = `$(checklist) ${totals.complete}/${totals.records} complete · ${percent}%`;
+    status.tooltip = `Study Extraction: ${totals.complete} of ${totals.records} records complete; ${totals.filled} of ${totals.required} required fields filled. Click for details.`;
+    status.show();
+  };
+  const scheduleStatus = () => {
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(() => void refreshStatus().catch(() => status.hide()), 500);
+  };
+  context.subscriptions.push(vscode.languages.onDidChangeDiagnostics(scheduleStatus), {
+    dispose: () => clearTimeout(refreshTimer),
+  });
+  scheduleStatus();
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand(
+      'studyExtraction.newStudyRecord',
+      async (args?: { study?: string; reviewer?: string }) => newStudyRecord(await ready(), args),
+    ),
+    vscode.commands.registerCommand('studyExtraction.nextMissingField', async () =>
+      nextMissingField(await ready()),
+    ),
+    vscode.commands.registerCommand('studyExtraction.checkReview', async () => {
+      const summary = await (await ready()).sendRequest(requests.checkReview);
+      await vscode.commands.executeCommand('workbench.actions.view.problems');
+      void vscode.window.showInformationMessage(
+        `Study Extraction: ${summary.files} files checked, ${summary.errors} errors, ${summary.warnings} warnings.`,
+      );
+      return summary;
+    }),
+    vscode.commands.registerCommand('studyExtraction.showProgress', async () => showProgress(await ready())),
+  );
+
+  return { ready: async () => void (await ready()) };
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+}
+
+async function pickReview(client: LanguageClient): Promise<ReviewInfo | undefined> {
+  const reviews = await client.sendRequest(requests.reviews);
+  if (reviews.length === 0) {
+    void vscode.window.showWarningMessage('Study Extraction: no review.yaml found in this workspace.');
+    return undefined;
+  }
+  if (reviews.length === 1) return reviews[0];
+  const picked = await vscode.window.showQuickPick(
+    reviews.map((r) => ({
+      label: r.title,
+      description: vscode.workspace.asRelativePath(vscode.Uri.parse(r.rootUri)),
+      review: r,
+    })),
+    { title: 'Which review?' },
+  );
+  return picked?.review;
+}
+
+/** Asks for a study id and a reviewer, then creates the record from the review's schema and opens it. */
+async function newStudyRecord(
+  client: LanguageClient,
+  args?: { study?: string; reviewer?: string },
+): Promise<vscode.Uri | undefined> {
+  const review = await pickReview(client);
+  if (!review) return undefined;
+  const study =
+    args?.study ??
+    (await vscode.window.showInputBox({
+      title: 'New Study Record',
+      prompt: 'Study id: first author and year, e.g. preschl-2011',
+      validateInput: (value) =>
+        /^[a-z0-9][a-z0-9._-]*$/.test(value)
+          ? undefined
+          : 'Lower-case letters, digits, ".", "_" and "-", e.g. preschl-2011',
+    }));
+  if (!study) return undefined;
+  const reviewer =
+    args?.reviewer ??
+    (review.reviewers.length === 1
+      ? review.reviewers[0]
+      : await vscode.window.showQuickPick(review.reviewers, {
+          title: `New Study Record: ${study}`,
+          placeHolder: 'Who extracts it?',
+        }));
+  if (!reviewer) return undefined;
+  const result = await client.sendRequest(requests.scaffoldRecord, {
+    rootUri: review.rootUri,
+    study,
+    reviewer,
+  });
+  if ('error' in result) {
+    void vscode.window.showErrorMessage(`Study Extraction: ${result.error}`);
+    return undefined;
+  }
+  const uri = vscode.Uri.parse(result.uri);
+  // Never overwrite a record: the server checked, and the file may have appeared since.
+  const exists = await vscode.workspace.fs.stat(uri).then(
+    () => true,
+    () => false,
+  );
+  if (exists) {
+    void vscode.window.showErrorMessage(
+      `Study Extraction: ${vscode.workspace.asRelativePath(uri)} already exists.`,
+    );
+    return undefined;
+  }
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(result.text));
+  const editor = await vscode.window.showTextDocument(uri);
+  await nextMissingField(client, editor);
+  return uri;
+}
+
+/** Moves the cursor to the next required field that is missing or still empty. */
+async function nextMissingField(
+  client: LanguageClient,
+  editor = vscode.window.activeTextEditor,
+): Promise<NextMissingFieldResult | null> {
+  if (!editor || editor.document.languageId !== LANGUAGE) {
+    void vscode.window.showInformationMessage('Study Extraction: open a study record (*.study.yaml) first.');
+    return null;
+  }
+  const result = await client.sendRequest(requests.nextMissingField, {
+    uri: editor.document.uri.toString(),
+    position: { line: editor.selection.active.line, character: editor.selection.active.character },
+  });
+  if (!result) {
+    vscode.window.setStatusBarMessage('Study Extraction: every required field is filled.', 4000);
+    return null;
+  }
+  const position = new vscode.Position(result.position.line, result.position.character);
+  editor.selection = new vscode.Selection(position, position);
+  editor.revealRange(
+    new vscode.Range(position, position),
+    vscode.TextEditorRevealType.InCenterIfOutsideViewport,
+  );
+  vscode.window.setStatusBarMessage(
+    `Study Extraction: ${result.field} is ${result.kind}; ${result.remaining} required field${result.remaining === 1 ? '' : 's'} left.`,
+    4000,
+  );
+  return result;
+}
+
+async function showProgress(client: LanguageClient): Promise<ProgressResult> {
+  const result = await client.sendRequest(requests.progress, {});
+  const items = result.reviews.flatMap((review) => [
+    { label: review.title, kind: vscode.QuickPickItemKind.Separator },
+    ...review.records.map((r) => ({
+      label: `${r.status === 'complete' ? '$(pass-filled)' : '$(circle-large-outline)'} ${r.study ?? r.path} · ${r.reviewer ?? ''}`,
+      description: `${r.filled}/${r.required} required filled · ${r.notReported} NR${r.errors > 0 ? ` · ${r.errors} errors` : ''}`,
+      detail: r.path,
+      uri: r.uri,
+    })),
+  ]);
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'Extraction progress',
+    matchOnDescription: true,
+    matchOnDetail: true,
+  });
+  if (picked && 'uri' in picked && picked.uri)
+    await vscode.window.showTextDocument(vscode.Uri.parse(picked.uri));
+  return result;
+}

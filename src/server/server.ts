@@ -1,0 +1,583 @@
+import * as nodePath from 'node:path';
+import {
+  CodeAction,
+  CodeActionKind,
+  CompletionItem,
+  CompletionItemKind,
+  createConnection,
+  DiagnosticSeverity,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  InsertTextFormat,
+  MarkupKind,
+  ProposedFeatures,
+  RequestType,
+  RequestType0,
+  SymbolKind,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type Diagnostic as LspDiagnostic,
+  type DocumentSymbol,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { checkRecord } from '../core/check';
+import { complete } from '../core/completion';
+import { completionContext } from '../core/cursor';
+import type { Diagnostic, Severity } from '../core/diagnostic';
+import { nodeFileSystem } from '../core/fileSystem';
+import { hover } from '../core/hover';
+import { definition, foldingRanges, outline, type OutlineSymbol } from '../core/outline';
+import { recordProgress } from '../core/progress';
+import { quickFixes } from '../core/quickFix';
+import { recordPath } from '../core/recordTemplate';
+import { findReviewRoot, REVIEW_FILE } from '../core/review';
+import { reviewFileSchemaValidator, type CompiledSchema } from '../core/schema';
+import { fieldLabel } from '../core/schemaMessages';
+import { scaffoldRecord } from '../core/scaffold';
+import { parseYaml, type YamlFile } from '../core/yamlDocument';
+import {
+  Methods,
+  type CheckReviewResult,
+  type NextMissingFieldParams,
+  type NextMissingFieldResult,
+  type ProgressParams,
+  type ProgressResult,
+  type RecordProgressInfo,
+  type ReviewInfo,
+  type ScaffoldRecordParams,
+  type ScaffoldRecordResult,
+} from '../shared/protocol';
+import { OverlayFileSystem, pathToUri, uriToPath } from './overlayFileSystem';
+import { ReviewSession } from './reviewSession';
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+const documentsByPath = new Map<string, TextDocument>();
+const fs = new OverlayFileSystem((path) => documentsByPath.get(path));
+const sessions = new Map<string, ReviewSession>();
+
+let workspaceRoots: string[] = [];
+let trusted = true;
+let supportsConfiguration = false;
+let supportsWatcherRegistration = false;
+let supportsWorkspaceFolders = false;
+
+// ---------------------------------------------------------------------------------------------------
+// Settings (per workspace folder, never one global)
+
+interface Settings {
+  validationDelay: number;
+}
+const DEFAULT_SETTINGS: Settings = { validationDelay: 150 };
+const settingsByScope = new Map<string, Promise<Settings>>();
+
+function settingsFor(uri: string): Promise<Settings> {
+  if (!supportsConfiguration) return Promise.resolve(DEFAULT_SETTINGS);
+  let settings = settingsByScope.get(uri);
+  if (!settings) {
+    settings = connection.workspace
+      .getConfiguration({ scopeUri: uri, section: 'studyExtraction' })
+      .then((value: { validation?: { delay?: unknown } } | null) => {
+        const delay = value?.validation?.delay;
+        return {
+          validationDelay:
+            typeof delay === 'number' && delay >= 0 && delay <= 10_000
+              ? delay
+              : DEFAULT_SETTINGS.validationDelay,
+        };
+      })
+      .catch(() => DEFAULT_SETTINGS);
+    settingsByScope.set(uri, settings);
+  }
+  return settings;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Reviews
+
+const toLspSeverity: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+};
+
+function toLspDiagnostic(d: Diagnostic): LspDiagnostic {
+  return {
+    range: d.range,
+    severity: toLspSeverity[d.severity],
+    code: d.code,
+    source: 'study-extraction',
+    message: d.message,
+    data: d.data,
+  };
+}
+
+function publish(uri: string, diagnostics: Diagnostic[]): void {
+  const open = documentsByPath.get(uriToPath(uri) ?? '');
+  // Publish under the URI the editor uses for an open document (encodings of the same path differ).
+  void connection.sendDiagnostics({ uri: open?.uri ?? uri, diagnostics: diagnostics.map(toLspDiagnostic) });
+}
+
+function sessionFor(root: string): ReviewSession {
+  let session = sessions.get(root);
+  if (!session) {
+    session = new ReviewSession(root, fs, publish, () => trusted);
+    sessions.set(root, session);
+  }
+  return session;
+}
+
+/** The review a file belongs to: the deepest known review folder above it, or one found by walking up. */
+async function sessionOf(path: string): Promise<ReviewSession | undefined> {
+  let best: ReviewSession | undefined;
+  for (const session of sessions.values()) {
+    if (
+      (session.contains(path) || nodePath.dirname(path) === session.root) &&
+      (!best || session.root.length > best.root.length)
+    )
+      best = session;
+  }
+  if (best) return best;
+  const root = await findReviewRoot(nodePath.dirname(path), nodeFileSystem);
+  if (!root) return undefined;
+  const session = sessionFor(root);
+  void session.checkAll().catch(reportError);
+  return session;
+}
+
+const IGNORED_FOLDERS = new Set(['node_modules', '.git', 'dist', 'out', '.vscode-test']);
+
+/** Finds review.yaml files in the workspace folders (a few levels deep; a review is usually at the top). */
+async function discoverReviews(folder: string, depth = 0): Promise<string[]> {
+  const found: string[] = [];
+  const stat = await nodeFileSystem.stat(nodePath.join(folder, REVIEW_FILE));
+  if (stat?.kind === 'file') found.push(folder);
+  if (depth >= 4) return found;
+  const entries = await nodeFileSystem.readDirectory(folder).catch(() => []);
+  for (const entry of entries) {
+    if (entry.kind !== 'directory' || IGNORED_FOLDERS.has(entry.name) || entry.name.startsWith('.')) continue;
+    found.push(...(await discoverReviews(nodePath.join(folder, entry.name), depth + 1)));
+  }
+  return found;
+}
+
+async function checkWorkspace(): Promise<CheckReviewResult> {
+  const roots = new Set<string>();
+  for (const folder of workspaceRoots) for (const root of await discoverReviews(folder)) roots.add(root);
+  for (const root of roots) sessionFor(root);
+  const totals = { files: 0, errors: 0, warnings: 0 };
+  for (const session of sessions.values()) {
+    const summary = await session.checkAll();
+    totals.files += summary.files;
+    totals.errors += summary.errors;
+    totals.warnings += summary.warnings;
+  }
+  return totals;
+}
+
+function reportError(error: unknown): void {
+  connection.console.error(
+    `Study Extraction: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Documents: validate on change (debounced), revalidate from disk on close
+
+const pending = new Map<string, ReturnType<typeof setTimeout>>();
+
+async function scheduleValidation(document: TextDocument): Promise<void> {
+  const path = uriToPath(document.uri);
+  if (!path) return;
+  const { validationDelay } = await settingsFor(document.uri);
+  clearTimeout(pending.get(document.uri));
+  pending.set(
+    document.uri,
+    setTimeout(() => {
+      pending.delete(document.uri);
+      void validatePath(path).catch(reportError);
+    }, validationDelay),
+  );
+}
+
+async function validatePath(path: string): Promise<void> {
+  const session = await sessionOf(path);
+  if (session) await session.fileChanged(path);
+}
+
+documents.onDidOpen(({ document }) => {
+  const path = uriToPath(document.uri);
+  if (path) documentsByPath.set(path, document);
+});
+
+documents.onDidChangeContent(({ document }) => {
+  const path = uriToPath(document.uri);
+  if (path) documentsByPath.set(path, document);
+  void scheduleValidation(document);
+});
+
+documents.onDidClose(({ document }) => {
+  const path = uriToPath(document.uri);
+  clearTimeout(pending.get(document.uri));
+  pending.delete(document.uri);
+  parsed.delete(document.uri);
+  if (!path) return;
+  documentsByPath.delete(path);
+  // The buffer's diagnostics give way to those of the file on disk (or none, if it was never saved).
+  void validatePath(path).catch(reportError);
+});
+
+const parsed = new Map<string, { version: number; file: YamlFile }>();
+
+/** The parsed document, cached by URI and version. */
+function parsedDocument(document: TextDocument): YamlFile {
+  const cached = parsed.get(document.uri);
+  if (cached && cached.version === document.version) return cached.file;
+  const file = parseYaml(document.getText());
+  parsed.set(document.uri, { version: document.version, file });
+  return file;
+}
+
+/** The schema that governs a document: the review's record schema, or the bundled one of review.yaml. */
+async function schemaOf(
+  document: TextDocument,
+): Promise<{ schema: CompiledSchema; session: ReviewSession; path: string } | undefined> {
+  const path = uriToPath(document.uri);
+  if (!path) return undefined;
+  const session = await sessionOf(path);
+  if (!session) return undefined;
+  const role = await session.roleOf(path);
+  if (role.role === 'record') return { schema: (await session.current()).schema, session, path };
+  if (role.role === 'review') return { schema: reviewFileSchemaValidator(), session, path };
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Lifecycle
+
+connection.onInitialize((params: InitializeParams): InitializeResult => {
+  const options = (params.initializationOptions ?? {}) as { trusted?: boolean };
+  trusted = options.trusted !== false;
+  supportsConfiguration = params.capabilities.workspace?.configuration === true;
+  supportsWatcherRegistration =
+    params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+  supportsWorkspaceFolders = params.capabilities.workspace?.workspaceFolders === true;
+  const folders = params.workspaceFolders?.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p) ?? [];
+  const rootPath = params.rootUri ? uriToPath(params.rootUri) : undefined;
+  workspaceRoots = folders.length > 0 ? folders : rootPath ? [rootPath] : [];
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      completionProvider: { triggerCharacters: [':', ' ', '-'], resolveProvider: false },
+      hoverProvider: true,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      documentSymbolProvider: true,
+      foldingRangeProvider: true,
+      definitionProvider: true,
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+    },
+    serverInfo: { name: 'study-extraction', version: '0.1.0' },
+  };
+});
+
+connection.onInitialized(() => {
+  if (supportsConfiguration)
+    void connection.client.register(DidChangeConfigurationNotification.type, undefined);
+  if (supportsWatcherRegistration) {
+    void connection.client.register(DidChangeWatchedFilesNotification.type, {
+      watchers: [
+        { globPattern: '**/review.yaml' },
+        { globPattern: '**/*.yaml' },
+        { globPattern: '**/*.json' },
+      ],
+    });
+  }
+  void checkWorkspace().catch(reportError);
+  if (!supportsWorkspaceFolders) return;
+  connection.workspace.onDidChangeWorkspaceFolders((event) => {
+    const removed = new Set(event.removed.map((f) => uriToPath(f.uri)));
+    workspaceRoots = [
+      ...workspaceRoots.filter((r) => !removed.has(r)),
+      ...event.added.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p),
+    ];
+    for (const [root, session] of sessions) {
+      if (![...removed].some((r) => r && (root === r || root.startsWith(r + nodePath.sep)))) continue;
+      session.clearAll();
+      sessions.delete(root);
+    }
+    void checkWorkspace().catch(reportError);
+  });
+});
+
+connection.onDidChangeConfiguration(() => {
+  settingsByScope.clear();
+});
+
+connection.onDidChangeWatchedFiles(async ({ changes }) => {
+  for (const change of changes) {
+    const path = uriToPath(change.uri);
+    if (!path) continue;
+    if (nodePath.basename(path) === REVIEW_FILE) {
+      const root = nodePath.dirname(path);
+      if (change.type === FileChangeType.Deleted) {
+        sessions.get(root)?.clearAll();
+        sessions.delete(root);
+      } else await sessionFor(root).reload().catch(reportError);
+      continue;
+    }
+    // An open document is validated from its buffer as it changes; the disk matters once it is closed.
+    if (documentsByPath.has(path) && change.type !== FileChangeType.Deleted) continue;
+    const session = [...sessions.values()].find((s) => s.contains(path));
+    await session?.fileChanged(path).catch(reportError);
+  }
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Language features: each handler asks core
+
+const completionKinds = {
+  property: CompletionItemKind.Property,
+  value: CompletionItemKind.Value,
+  snippet: CompletionItemKind.Snippet,
+  reference: CompletionItemKind.Reference,
+};
+
+connection.onCompletion(async ({ textDocument, position }) => {
+  const document = documents.get(textDocument.uri);
+  if (!document) return [];
+  const governed = await schemaOf(document);
+  if (!governed) return [];
+  const text = document.getText();
+  const context = completionContext(text, document.offsetAt(position));
+  if (!context) return [];
+  const range = {
+    start: document.positionAt(context.replaceStart),
+    end: document.positionAt(context.replaceEnd),
+  };
+  return complete(context, governed.schema).map((entry): CompletionItem => ({
+    label: entry.label,
+    kind: completionKinds[entry.kind],
+    detail: entry.detail,
+    documentation: entry.documentation
+      ? { kind: MarkupKind.Markdown, value: entry.documentation }
+      : undefined,
+    sortText: entry.sortText,
+    filterText: entry.label,
+    textEdit: { range, newText: entry.insertText },
+    insertTextFormat: entry.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+  }));
+});
+
+connection.onHover(async ({ textDocument, position }) => {
+  const document = documents.get(textDocument.uri);
+  if (!document) return null;
+  const governed = await schemaOf(document);
+  if (!governed) return null;
+  const info = hover(parsedDocument(document), document.offsetAt(position), governed.schema);
+  return info ? { contents: { kind: MarkupKind.Markdown, value: info.contents }, range: info.range } : null;
+});
+
+connection.onCodeAction(async ({ textDocument, context }) => {
+  const document = documents.get(textDocument.uri);
+  if (!document) return [];
+  const governed = await schemaOf(document);
+  if (!governed) return [];
+  const ours = context.diagnostics.filter((d) => d.source === 'study-extraction');
+  const coreDiagnostics: Diagnostic[] = ours.map((d) => ({
+    severity: 'error',
+    message: typeof d.message === 'string' ? d.message : d.message.value,
+    code: String(d.code ?? ''),
+    range: d.range,
+    data: d.data as Diagnostic['data'],
+  }));
+  return quickFixes(parsedDocument(document), coreDiagnostics, governed.schema).map((fix) => {
+    const action = CodeAction.create(
+      fix.title,
+      { changes: { [document.uri]: fix.edits } },
+      CodeActionKind.QuickFix,
+    );
+    action.diagnostics = [ours[coreDiagnostics.indexOf(fix.diagnostic)]!];
+    action.isPreferred = fix.preferred;
+    return action;
+  });
+});
+
+const symbolKinds: Record<OutlineSymbol['kind'], SymbolKind> = {
+  field: SymbolKind.Field,
+  arm: SymbolKind.Class,
+  outcome: SymbolKind.Event,
+  result: SymbolKind.Property,
+  list: SymbolKind.Array,
+  object: SymbolKind.Object,
+};
+
+function toDocumentSymbol(symbol: OutlineSymbol): DocumentSymbol {
+  return {
+    name: symbol.name,
+    detail: symbol.detail,
+    kind: symbolKinds[symbol.kind],
+    range: symbol.range,
+    selectionRange: symbol.selectionRange,
+    children: symbol.children.map(toDocumentSymbol),
+  };
+}
+
+connection.onDocumentSymbol(({ textDocument }) => {
+  const document = documents.get(textDocument.uri);
+  return document ? outline(parsedDocument(document)).map(toDocumentSymbol) : [];
+});
+
+connection.onFoldingRanges(({ textDocument }) => {
+  const document = documents.get(textDocument.uri);
+  return document ? foldingRanges(parsedDocument(document)) : [];
+});
+
+connection.onDefinition(({ textDocument, position }) => {
+  const document = documents.get(textDocument.uri);
+  if (!document) return null;
+  const target = definition(parsedDocument(document), document.offsetAt(position));
+  return target ? { uri: document.uri, range: target } : null;
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Custom requests (declared once in src/shared/protocol.ts)
+
+connection.onRequest(
+  new RequestType<ProgressParams, ProgressResult, void>(Methods.progress),
+  async (params) => {
+    const wanted = params.uri ? uriToPath(params.uri) : undefined;
+    const result: ProgressResult = { reviews: [] };
+    const targets = wanted
+      ? [await sessionOf(wanted)].filter((s): s is ReviewSession => !!s)
+      : [...sessions.values()];
+    for (const session of targets) {
+      const review = await session.current();
+      const records = (await session.records()).filter(
+        (r) => !wanted || nodePath.join(session.root, r.path) === wanted,
+      );
+      const infos: RecordProgressInfo[] = [];
+      for (const record of records) {
+        const full = nodePath.join(session.root, record.path);
+        const open = documentsByPath.get(full);
+        const text = open
+          ? open.getText()
+          : await fs
+              .readFile(full)
+              .then((b) => new TextDecoder().decode(b))
+              .catch(() => undefined);
+        if (text === undefined) continue;
+        const file = open ? parsedDocument(open) : parseYaml(text);
+        const progress = recordProgress(file, review.schema);
+        const value = (file.value ?? {}) as Record<string, unknown>;
+        const errors = checkRecord(review, record, text).filter((d) => d.severity === 'error').length;
+        infos.push({
+          uri: open?.uri ?? pathToUri(full),
+          path: record.path,
+          study: record.study,
+          reviewer: record.reviewer,
+          status: typeof value.status === 'string' ? value.status : undefined,
+          filled: progress.filled,
+          required: progress.required,
+          notReported: progress.notReported,
+          errors,
+        });
+      }
+      const sum = (f: (r: RecordProgressInfo) => number) => infos.reduce((s, r) => s + f(r), 0);
+      result.reviews.push({
+        rootUri: pathToUri(session.root),
+        title: review.config.title,
+        records: infos,
+        totals: {
+          records: infos.length,
+          complete: infos.filter((r) => r.status === 'complete').length,
+          filled: sum((r) => r.filled),
+          required: sum((r) => r.required),
+          notReported: sum((r) => r.notReported),
+          errors: sum((r) => r.errors),
+        },
+      });
+    }
+    return result;
+  },
+);
+
+connection.onRequest(
+  new RequestType<NextMissingFieldParams, NextMissingFieldResult | null, void>(Methods.nextMissingField),
+  async ({ uri, position }) => {
+    const document = documents.get(uri);
+    if (!document) return null;
+    const governed = await schemaOf(document);
+    if (!governed) return null;
+    const file = parsedDocument(document);
+    const { missing } = recordProgress(file, governed.schema);
+    if (missing.length === 0) return null;
+    const after = (p: { line: number; character: number }) =>
+      p.line > position.line || (p.line === position.line && p.character > position.character);
+    const next = missing.find((m) => after(m.range.start)) ?? missing[0]!;
+    return {
+      position: next.range.start,
+      field: fieldLabelPath(next.path, file.value),
+      kind: next.kind,
+      remaining: missing.length,
+    };
+  },
+);
+
+function fieldLabelPath(path: (string | number)[], value: unknown): string {
+  return path
+    .map((segment, i) =>
+      typeof segment === 'number'
+        ? `[${fieldLabel(path.slice(0, i + 1), value).replace(/^.*\[/, '')}`
+        : `${i > 0 ? '.' : ''}${segment}`,
+    )
+    .join('');
+}
+
+connection.onRequest(new RequestType0<ReviewInfo[], void>(Methods.reviews), async () => {
+  if (sessions.size === 0) await checkWorkspace();
+  const infos: ReviewInfo[] = [];
+  for (const session of sessions.values()) {
+    const review = await session.current();
+    const studies = [
+      ...new Set((await session.records()).map((r) => r.study).filter((s): s is string => !!s)),
+    ].sort();
+    infos.push({
+      rootUri: pathToUri(session.root),
+      title: review.config.title,
+      reviewers: review.config.reviewers,
+      consensus: review.config.consensus,
+      studies,
+    });
+  }
+  return infos;
+});
+
+connection.onRequest(
+  new RequestType<ScaffoldRecordParams, ScaffoldRecordResult, void>(Methods.scaffoldRecord),
+  async ({ rootUri, study, reviewer }) => {
+    const root = uriToPath(rootUri);
+    const session = root ? sessions.get(root) : undefined;
+    if (!session) return { error: 'No review is open at that folder.' };
+    const review = await session.current();
+    if (!/^[a-z0-9][a-z0-9._-]*$/.test(study))
+      return { error: 'A study id uses lower-case letters, digits, `.`, `_` and `-` (e.g. `preschl-2011`).' };
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(reviewer))
+      return { error: 'A reviewer id uses letters, digits, `.`, `_` and `-`.' };
+    if (!review.template?.hasStudy)
+      return { error: 'The records template of review.yaml has no {study}; fix it first.' };
+    const full = nodePath.join(session.root, recordPath(review.template, reviewer, study));
+    if (await fs.stat(full)) return { error: `A record already exists at ${session.relative(full)}.` };
+    return {
+      uri: pathToUri(full),
+      text: scaffoldRecord(review.schema, study, reviewer, review.config.version),
+    };
+  },
+);
+
+connection.onRequest(new RequestType0<CheckReviewResult, void>(Methods.checkReview), () => checkWorkspace());
+
+documents.listen(connection);
+connection.listen();

@@ -1,0 +1,94 @@
+/**
+ * Custom requests between the VS Code client and the language server. Method names and payloads live
+ * here once; each side wraps them in its own library's request type.
+ */
+
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export const Methods = {
+  /** Extraction progress of one record or of every review in the workspace. */
+  progress: 'studyExtraction/progress',
+  /** Position of the next missing or empty required field after a position (wrapping around). */
+  nextMissingField: 'studyExtraction/nextMissingField',
+  /** The text and path of a new record (the client writes the file; the server never writes). */
+  scaffoldRecord: 'studyExtraction/scaffoldRecord',
+  /** The reviews the server knows, with their reviewers. */
+  reviews: 'studyExtraction/reviews',
+  /** Validates every file of every review now and publishes the diagnostics. */
+  checkReview: 'studyExtraction/checkReview',
+} as const;
+
+export interface ProgressParams {
+  /** One record; omitted for every record of every review. */
+  uri?: string;
+}
+
+export interface RecordProgressInfo {
+  uri: string;
+  /** Relative to the review folder. */
+  path: string;
+  study?: string;
+  reviewer?: string;
+  status?: string;
+  filled: number;
+  required: number;
+  notReported: number;
+  errors: number;
+}
+
+export interface ReviewProgress {
+  rootUri: string;
+  title: string;
+  records: RecordProgressInfo[];
+  totals: {
+    records: number;
+    complete: number;
+    filled: number;
+    required: number;
+    notReported: number;
+    errors: number;
+  };
+}
+
+export interface ProgressResult {
+  reviews: ReviewProgress[];
+}
+
+export interface NextMissingFieldParams {
+  uri: string;
+  position: Position;
+}
+
+export interface NextMissingFieldResult {
+  position: Position;
+  /** Id path of the field, e.g. `arms[online].group`. */
+  field: string;
+  kind: 'missing' | 'empty';
+  /** How many required fields are missing or empty in the record. */
+  remaining: number;
+}
+
+export interface ReviewInfo {
+  rootUri: string;
+  title: string;
+  reviewers: string[];
+  consensus: string;
+  studies: string[];
+}
+
+export interface ScaffoldRecordParams {
+  rootUri: string;
+  study: string;
+  reviewer: string;
+}
+
+export type ScaffoldRecordResult = { uri: string; text: string } | { error: string };
+
+export interface CheckReviewResult {
+  files: number;
+  errors: number;
+  warnings: number;
+}
