@@ -1,7 +1,9 @@
 import * as nodePath from 'node:path';
 import { checkReview } from '../core/check';
 import { nodeFileSystem } from '../core/fileSystem';
-import { findReviewRoot } from '../core/review';
+import { findReviewRoot, openReview } from '../core/review';
+import { compareReview } from '../core/studyPairs';
+import { formatCompareCsv, formatCompareJson, formatCompareText } from './compareFormats';
 import { formatCheckGithub, formatCheckJson, formatCheckSarif, formatCheckText } from './checkFormats';
 import packageJson from '../../package.json';
 
@@ -11,6 +13,7 @@ const USAGE = `Usage: study-extract <command> [review-dir] [options]
 
 Commands:
   check        validate review.yaml, the extraction schema and every record
+  compare      disagreements between the two reviewers of every study, agreement statistics
 
 Options:
   -h, --help     show help (also: study-extract <command> --help)
@@ -31,6 +34,22 @@ Options:
   -h, --help       show this help
 
 Exit status: 0 no errors (warnings allowed), 1 errors found, 2 cannot run.
+`;
+
+const COMPARE_USAGE = `Usage: study-extract compare [review-dir] [--study ID] [--format text|json|csv]
+
+Compares the two reviewers' records of every study field by field (arms and outcomes matched by id),
+and reports percent agreement and Cohen's kappa over studies whose two records are complete. In a
+blinded review (blind: true), a study's disagreements stay hidden until both records are complete.
+
+Options:
+  --study ID       only this study
+  --format text    a list per study and an agreement table (default)
+  --format json    one JSON document: { studies: [...], agreement: { overall, fields } }
+  --format csv     one row per disagreement
+  -h, --help       show this help
+
+Exit status: 0, or 2 if it cannot run.
 `;
 
 export interface CliIo {
@@ -70,6 +89,53 @@ function parseArgs(args: string[], valued: Set<string>, flags: Set<string>): Par
   return { positional, options };
 }
 
+/** The review folder named on the command line (or the current one), found by walking up to review.yaml. */
+async function reviewRootFrom(positional: string[], io: CliIo): Promise<string | undefined> {
+  if (positional.length > 1)
+    throw new UsageError(`expected at most one review folder, got ${positional.length}`);
+  const start = nodePath.resolve(io.cwd, positional[0] ?? '.');
+  const startStat = await nodeFileSystem.stat(start);
+  if (!startStat) throw new UsageError(`no such folder: ${positional[0]}`);
+  const root = await findReviewRoot(
+    startStat.kind === 'directory' ? start : nodePath.dirname(start),
+    nodeFileSystem,
+  );
+  if (!root) io.stderr(`study-extract: no review.yaml found in ${start} or any folder above it\n`);
+  return root;
+}
+
+async function runCompare(args: string[], io: CliIo): Promise<number> {
+  const { positional, options } = parseArgs(
+    args,
+    new Set(['--format', '--study']),
+    new Set(['-h', '--help']),
+  );
+  if (options.has('-h') || options.has('--help')) {
+    io.stdout(COMPARE_USAGE);
+    return 0;
+  }
+  const format = (options.get('--format') as string | undefined) ?? 'text';
+  if (!['text', 'json', 'csv'].includes(format))
+    throw new UsageError(`unknown format "${format}" (expected text, json or csv)`);
+  const root = await reviewRootFrom(positional, io);
+  if (!root) return 2;
+  const review = await openReview(root, nodeFileSystem);
+  const study = options.get('--study') as string | undefined;
+  const comparison = await compareReview(review, nodeFileSystem, { study });
+  if (study !== undefined && comparison.studies.length === 0) {
+    io.stderr(`study-extract: no records of study "${study}" by the review's reviewers\n`);
+    return 2;
+  }
+  io.stdout(
+    format === 'json'
+      ? formatCompareJson(comparison)
+      : format === 'csv'
+        ? formatCompareCsv(comparison)
+        : formatCompareText(comparison),
+  );
+  return 0;
+}
+
 async function runCheck(args: string[], io: CliIo): Promise<number> {
   const { positional, options } = parseArgs(args, new Set(['--format']), new Set(['-h', '--help']));
   if (options.has('-h') || options.has('--help')) {
@@ -105,7 +171,10 @@ async function runCheck(args: string[], io: CliIo): Promise<number> {
   return report.summary.errors > 0 ? 1 : 0;
 }
 
-const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = { check: runCheck };
+const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
+  check: runCheck,
+  compare: runCompare,
+};
 
 /** Runs the CLI; returns the exit status. Never throws. */
 export async function main(argv: string[], io: CliIo): Promise<number> {

@@ -22,12 +22,21 @@ export interface DiagnosticData {
   path?: (string | number)[];
 }
 
+/** A place in another file that a diagnostic refers to (the other reviewer's value). */
+export interface RelatedLocation {
+  /** Relative to the review folder. */
+  path: string;
+  range: Range;
+  message: string;
+}
+
 export interface Diagnostic {
   severity: Severity;
   message: string;
   code: string;
   range: Range;
   data?: DiagnosticData;
+  related?: RelatedLocation[];
 }
 
 export function range(startLine: number, startChar: number, endLine: number, endChar: number): Range {

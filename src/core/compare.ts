@@ -1,0 +1,345 @@
+import type { CompiledSchema } from './schema';
+import { isPlainObject } from './schemaNavigator';
+import type { PathSegment } from './yamlDocument';
+
+/** Fields that record who and how far, not what the study reported: never compared. */
+export const BOOKKEEPING_FIELDS = ['study', 'reviewer', 'status', 'protocol_version', 'adjudication'];
+
+export interface CompareOptions {
+  /** Field names (any depth) or id paths with `*` (`outcomes[*].label`) not compared. */
+  ignore: string[];
+  /** Numbers agree when they differ by at most this much. */
+  tolerance: number;
+}
+
+/** One field on which the two records differ. `undefined` (absent) is shown as null. */
+export interface Disagreement {
+  /** Id path: `arms[online].n`, `outcomes[alliance-post].results.f2f.mean`. */
+  path: string;
+  /** The same with ids replaced by `*`: `arms[*].n`. */
+  field: string;
+  a: unknown;
+  b: unknown;
+  /** Document paths (keys and indexes) in each record; `undefined` where that record lacks the field. */
+  docPathA?: PathSegment[];
+  docPathB?: PathSegment[];
+  /** The nearest existing ancestor in each record, for placing a diagnostic on an absent field. */
+  anchorA: PathSegment[];
+  anchorB: PathSegment[];
+}
+
+/** One compared field instance: agreed or not. */
+export interface ComparedPair {
+  field: string;
+  path: string;
+  agreed: boolean;
+  a: unknown;
+  b: unknown;
+  /** Schema-derived: the field takes one of a fixed set of values (enum, const, boolean). */
+  categorical: boolean;
+}
+
+export interface RecordComparison {
+  disagreements: Disagreement[];
+  pairs: ComparedPair[];
+}
+
+interface Walk {
+  options: CompareOptions;
+  ignoreNames: Set<string>;
+  ignorePatterns: RegExp[];
+  result: RecordComparison;
+  isCategorical: (docPath: PathSegment[], root: unknown) => boolean;
+  rootA: unknown;
+  rootB: unknown;
+}
+
+function idPathPattern(pattern: string): RegExp {
+  const escaped = pattern
+    .replace(/[.+?^${}()|\\]/g, '\\$&')
+    .replace(/\[\*\]/g, '\\[[^\\]]*\\]')
+    .replace(/\[(?!\^)/g, '\\[')
+    .replace(/\*/g, '[^.\\[]*');
+  return new RegExp(`^${escaped}$`);
+}
+
+/** Whether two leaf values agree: numbers within tolerance, text after trimming and Unicode normalization. */
+export function valuesAgree(a: unknown, b: unknown, tolerance: number): boolean {
+  if (a === undefined || a === null) return b === undefined || b === null;
+  if (typeof a === 'number' && typeof b === 'number')
+    return Math.abs(a - b) <= tolerance + 1e-12 * Math.max(1, Math.abs(a), Math.abs(b));
+  if (typeof a === 'string' && typeof b === 'string')
+    return a.trim().normalize('NFC') === b.trim().normalize('NFC');
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((x, i) => valuesAgree(x, b[i], tolerance));
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    return [...keys].every((k) => valuesAgree(a[k], b[k], tolerance));
+  }
+  return a === b;
+}
+
+const absent = (v: unknown) => v === undefined || v === null;
+
+/** Arrays of mappings with an `id` are matched by id; any other array is one value. */
+function isIdArray(value: unknown): value is Record<string, unknown>[] {
+  return (
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.every((item) => isPlainObject(item) && (typeof item.id === 'string' || typeof item.id === 'number'))
+  );
+}
+
+function indexById(items: Record<string, unknown>[]): Map<string, number> {
+  const map = new Map<string, number>();
+  items.forEach((item, i) => {
+    const id = String(item.id);
+    if (!map.has(id)) map.set(id, i);
+  });
+  return map;
+}
+
+function join(path: string, key: string): string {
+  return path === '' ? key : `${path}.${key}`;
+}
+
+function isIgnored(walk: Walk, key: string, path: string): boolean {
+  return walk.ignoreNames.has(key) || walk.ignorePatterns.some((p) => p.test(path));
+}
+
+function record(
+  walk: Walk,
+  entry: Omit<Disagreement, 'docPathA' | 'docPathB'> & { docPathA?: PathSegment[]; docPathB?: PathSegment[] },
+  agreed: boolean,
+  categorical: boolean,
+): void {
+  walk.result.pairs.push({
+    field: entry.field,
+    path: entry.path,
+    agreed,
+    a: entry.a,
+    b: entry.b,
+    categorical,
+  });
+  if (!agreed) walk.result.disagreements.push(entry);
+}
+
+function compareNodes(
+  walk: Walk,
+  a: unknown,
+  b: unknown,
+  path: string,
+  field: string,
+  docA: PathSegment[] | undefined,
+  docB: PathSegment[] | undefined,
+  anchorA: PathSegment[],
+  anchorB: PathSegment[],
+): void {
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+    for (const key of keys) {
+      const childPath = join(path, key);
+      if (isIgnored(walk, key, childPath)) continue;
+      const inA = key in a && !absent(a[key]);
+      const inB = key in b && !absent(b[key]);
+      compareNodes(
+        walk,
+        a[key],
+        b[key],
+        childPath,
+        // Keys of `results` are arm ids: one field across arms, like `arms[*]`.
+        join(field, field.endsWith('results') ? '*' : key),
+        inA ? [...docA!, key] : undefined,
+        inB ? [...docB!, key] : undefined,
+        inA ? [...docA!, key] : docA!,
+        inB ? [...docB!, key] : docB!,
+      );
+    }
+    return;
+  }
+  if (
+    (isIdArray(a) || absent(a) || (Array.isArray(a) && a.length === 0)) &&
+    (isIdArray(b) || absent(b) || (Array.isArray(b) && b.length === 0)) &&
+    (isIdArray(a) || isIdArray(b))
+  ) {
+    const itemsA = isIdArray(a) ? a : [];
+    const itemsB = isIdArray(b) ? b : [];
+    const idsA = indexById(itemsA);
+    const idsB = indexById(itemsB);
+    for (const id of new Set([...idsA.keys(), ...idsB.keys()])) {
+      const ia = idsA.get(id);
+      const ib = idsB.get(id);
+      const itemPath = `${path}[${id}]`;
+      const itemField = `${field}[*]`;
+      if (ia !== undefined && ib !== undefined) {
+        compareNodes(
+          walk,
+          itemsA[ia],
+          itemsB[ib],
+          itemPath,
+          itemField,
+          [...docA!, ia],
+          [...docB!, ib],
+          [...docA!, ia],
+          [...docB!, ib],
+        );
+      } else {
+        // An arm (or outcome) in one record only is one disagreement about it, not one per field.
+        record(
+          walk,
+          {
+            path: itemPath,
+            field: itemField,
+            a: ia !== undefined ? itemsA[ia] : null,
+            b: ib !== undefined ? itemsB[ib] : null,
+            docPathA: ia !== undefined ? [...docA!, ia] : undefined,
+            docPathB: ib !== undefined ? [...docB!, ib] : undefined,
+            anchorA: ia !== undefined ? [...docA!, ia] : (docA ?? anchorA),
+            anchorB: ib !== undefined ? [...docB!, ib] : (docB ?? anchorB),
+          },
+          false,
+          false,
+        );
+      }
+    }
+    return;
+  }
+  if (absent(a) && absent(b)) return;
+  const categorical = walk.isCategorical(docA ?? docB ?? [], docA ? walk.rootA : walk.rootB);
+  record(
+    walk,
+    {
+      path,
+      field,
+      a: a ?? null,
+      b: b ?? null,
+      docPathA: docA,
+      docPathB: docB,
+      anchorA: docA ?? anchorA,
+      anchorB: docB ?? anchorB,
+    },
+    valuesAgree(a, b, walk.options.tolerance),
+    categorical,
+  );
+}
+
+/**
+ * Compares two reviewers' records of one study field by field over the union of both. Arrays of objects
+ * are matched by `id`; ignored and bookkeeping fields are skipped.
+ */
+export function compareRecords(
+  a: unknown,
+  b: unknown,
+  options: CompareOptions,
+  schema?: CompiledSchema,
+): RecordComparison {
+  const ignoreNames = new Set([...BOOKKEEPING_FIELDS, ...options.ignore.filter((i) => !/[.[\]*]/.test(i))]);
+  const ignorePatterns = options.ignore.filter((i) => /[.[\]*]/.test(i)).map(idPathPattern);
+  const walk: Walk = {
+    options,
+    ignoreNames,
+    ignorePatterns,
+    result: { disagreements: [], pairs: [] },
+    isCategorical: (docPath, root) => (schema ? isCategoricalField(schema, root, docPath) : false),
+    rootA: a,
+    rootB: b,
+  };
+  compareNodes(walk, isPlainObject(a) ? a : {}, isPlainObject(b) ? b : {}, '', '', [], [], [], []);
+  return walk.result;
+}
+
+/** A field whose schema fixes its possible values (enum, const or boolean): kappa applies to it. */
+export function isCategoricalField(schema: CompiledSchema, root: unknown, docPath: PathSegment[]): boolean {
+  const contexts = schema.schemasAt(root, docPath);
+  const fixed = contexts.some((c) => Array.isArray(c.schema.enum) || c.schema.type === 'boolean');
+  const numeric = contexts.some(
+    (c) =>
+      c.schema.type === 'number' ||
+      c.schema.type === 'integer' ||
+      (Array.isArray(c.schema.type) && c.schema.type.some((t) => t === 'number' || t === 'integer')),
+  );
+  return fixed && !numeric;
+}
+
+/** Agreement over a set of compared pairs. */
+export interface AgreementFigures {
+  pairs: number;
+  agreed: number;
+  /** Percent agreement, 0–100; null without pairs. */
+  percent: number | null;
+  /** Cohen's kappa; null where undefined (not categorical, no pairs, or chance agreement of 1). */
+  kappa: number | null;
+}
+
+/**
+ * Cohen's kappa for two raters over paired categorical ratings: (po − pe) / (1 − pe), with pe from each
+ * rater's marginal proportions. Undefined (null) when pe = 1.
+ */
+export function cohensKappa(ratings: [string, string][]): number | null {
+  const n = ratings.length;
+  if (n === 0) return null;
+  const countA = new Map<string, number>();
+  const countB = new Map<string, number>();
+  let agreed = 0;
+  for (const [x, y] of ratings) {
+    countA.set(x, (countA.get(x) ?? 0) + 1);
+    countB.set(y, (countB.get(y) ?? 0) + 1);
+    if (x === y) agreed++;
+  }
+  const po = agreed / n;
+  let pe = 0;
+  for (const [category, ca] of countA) pe += (ca / n) * ((countB.get(category) ?? 0) / n);
+  if (Math.abs(1 - pe) < 1e-12) return null;
+  return (po - pe) / (1 - pe);
+}
+
+function categoryOf(value: unknown): string {
+  return value === null || value === undefined
+    ? '(missing)'
+    : typeof value === 'string'
+      ? value.trim().normalize('NFC')
+      : JSON.stringify(value);
+}
+
+/** Percent agreement and kappa per field (id paths with `*`) and overall. */
+export function agreementStatistics(pairs: ComparedPair[]): {
+  overall: AgreementFigures;
+  fields: (AgreementFigures & { field: string })[];
+} {
+  const byField = new Map<string, ComparedPair[]>();
+  for (const pair of pairs) {
+    const list = byField.get(pair.field) ?? [];
+    list.push(pair);
+    byField.set(pair.field, list);
+  }
+  const figures = (list: ComparedPair[], kappa: number | null): AgreementFigures => {
+    const agreed = list.filter((p) => p.agreed).length;
+    return {
+      pairs: list.length,
+      agreed,
+      percent: list.length > 0 ? (100 * agreed) / list.length : null,
+      kappa,
+    };
+  };
+  const fields = [...byField.entries()]
+    .map(([field, list]) => {
+      const categorical = list.every((p) => p.categorical);
+      return {
+        field,
+        ...figures(
+          list,
+          categorical ? cohensKappa(list.map((p) => [categoryOf(p.a), categoryOf(p.b)])) : null,
+        ),
+      };
+    })
+    .sort((x, y) => (x.field < y.field ? -1 : x.field > y.field ? 1 : 0));
+  // Overall kappa pools the categorical fields, each value a category of its own field.
+  const categorical = pairs.filter((p) => p.categorical);
+  const overallKappa =
+    categorical.length > 0
+      ? cohensKappa(
+          categorical.map((p) => [`${p.field}=${categoryOf(p.a)}`, `${p.field}=${categoryOf(p.b)}`]),
+        )
+      : null;
+  return { overall: figures(pairs, overallKappa), fields };
+}
