@@ -3,6 +3,7 @@
 // synthetic review is valid, so that the benchmark measures the real path rather than early failures.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as nodePath from 'node:path';
 import { performance } from 'node:perf_hooks';
 import AjvCore from 'ajv/dist/core';
@@ -175,6 +176,13 @@ async function main(): Promise<void> {
     `Synthetic review: ${root} (${records} records, ${report.summary.files} files; ` +
       `${generation.value.regenerated ? `generated in ${ms(generation.ms)}` : 'reused'}); check: ` +
       `${report.summary.errors} errors, ${report.summary.warnings} warnings.`,
+  );
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+  console.log(
+    `Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load average ${load}.`,
   );
   console.log('');
   console.log(line(rows[0]!));

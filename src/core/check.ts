@@ -30,20 +30,9 @@ export function checkRecord(review: Review, record: FoundRecord, text: string): 
     study: record.study,
     reviewer: record.reviewer,
     protocolVersion: review.config.version,
+    knownReviewers:
+      review.config.reviewers.length > 0 ? [...review.config.reviewers, review.config.consensus] : undefined,
   });
-  const known = [...review.config.reviewers, review.config.consensus];
-  if (
-    record.reviewer !== undefined &&
-    review.config.reviewers.length > 0 &&
-    !known.includes(record.reviewer)
-  ) {
-    diagnostics.push({
-      severity: 'warning',
-      code: 'unknown-reviewer',
-      message: `"${record.reviewer}" is not one of the review's reviewers (${review.config.reviewers.join(', ')}) nor its consensus folder ("${review.config.consensus}").`,
-      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-    });
-  }
   return diagnostics;
 }
 

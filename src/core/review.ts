@@ -139,7 +139,7 @@ export function validateReviewText(text: string): {
   diagnostics: Diagnostic[];
 } {
   const file = parseYaml(text);
-  const diagnostics = validateYaml(file, reviewFileSchemaValidator());
+  const diagnostics = validateYaml(file, reviewFileSchemaValidator(), { documentName: 'review.yaml' });
   const config = readReviewConfig(file);
   const locator = new YamlLocator(file);
   const raw = file.usable && isPlainObject(file.value) ? file.value : {};

@@ -10,6 +10,8 @@ export interface RecordExpectations {
   reviewer?: string;
   /** review.yaml `version`. */
   protocolVersion?: number;
+  /** The review's reviewers and its consensus folder name, when the protocol lists them. */
+  knownReviewers?: string[];
 }
 
 /** The id an arm's results use for the whole sample. */
@@ -62,6 +64,20 @@ export function checkRecordRules(
       `\`reviewer\` is "${record.reviewer}" but the record is in the folder of "${expect.reviewer}"; they must match.`,
       ['reviewer'],
     );
+  }
+  if (
+    expect.reviewer !== undefined &&
+    expect.knownReviewers &&
+    !expect.knownReviewers.includes(expect.reviewer)
+  ) {
+    out.push({
+      severity: 'warning',
+      code: 'unknown-reviewer',
+      message: `"${expect.reviewer}" is not one of the review's reviewers nor its consensus folder (${expect.knownReviewers.join(', ')}).`,
+      range:
+        typeof record.reviewer === 'string' ? locator.valueRange(['reviewer']) : locator.documentStartRange(),
+      data: { path: ['reviewer'] },
+    });
   }
   if (
     expect.protocolVersion !== undefined &&

@@ -1,5 +1,6 @@
 import type { JsonSchemaObject } from './jsonSchema';
 import type { CompiledSchema } from './schema';
+import { firstSentence } from './schemaMessages';
 import { descriptionOf, isPlainObject, type SchemaContext } from './schemaNavigator';
 import type { PathSegment } from './yamlDocument';
 
@@ -7,10 +8,7 @@ import type { PathSegment } from './yamlDocument';
 function commentFor(contexts: SchemaContext[]): string {
   const description = descriptionOf(contexts);
   if (!description) return '';
-  const sentence = (/^[\s\S]*?[.!?](?=\s+[A-Z(]|\s*$)/.exec(description)?.[0] ?? description)
-    .replace(/\s+/g, ' ')
-    .replace(/`/g, '')
-    .trim();
+  const sentence = firstSentence(description);
   return `  # ${sentence.length > 120 ? `${sentence.slice(0, 117)}…` : sentence}`;
 }
 

@@ -1,9 +1,10 @@
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import { parse as parseJson, printParseErrorCode, type ParseError, type ParseErrorCode } from 'jsonc-parser';
 import addFormats from 'ajv-formats';
 import baseSchemaJson from '../../schemas/study-record.schema.json';
 import reviewSchemaJson from '../../schemas/review.schema.json';
 import type { Diagnostic } from './diagnostic';
-import { isSchemaObject, type JsonSchema, type JsonSchemaObject } from './jsonSchema';
+import { isSchemaObject, parsePointer, type JsonSchema, type JsonSchemaObject } from './jsonSchema';
 import { resolveUri, SchemaNavigator, type SchemaContext } from './schemaNavigator';
 import { YamlLocator, parseYaml, type PathSegment } from './yamlDocument';
 
@@ -157,18 +158,18 @@ export function compileExtractionSchema(text: string): ExtractionSchemaResult {
     range,
   });
 
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    const position = /position (\d+)/.exec(message);
-    const offset = position ? Number(position[1]) : 0;
+  const syntaxErrors: ParseError[] = [];
+  const parsed: unknown = parseJson(text, syntaxErrors, {
+    allowTrailingComma: false,
+    disallowComments: true,
+  });
+  if (syntaxErrors.length > 0) {
+    const first = syntaxErrors[0]!;
     return fail([
       error(
         'schema-invalid-json',
-        `The extraction schema is not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}. Records are checked against the base schema only.`,
-        file.lines.singleLineRange(offset, offset + 1),
+        `The extraction schema is not valid JSON: ${jsonErrorText(first.error)}. Records are checked against the base schema only.`,
+        file.lines.singleLineRange(first.offset, first.offset + Math.max(1, first.length)),
       ),
     ]);
   }
@@ -215,15 +216,19 @@ export function compileExtractionSchema(text: string): ExtractionSchemaResult {
   for (const keyword of extensionKeywords(reviewSchema)) ajv.addKeyword(keyword);
   ajv.addSchema(baseSchema);
   if (!ajv.validateSchema(reviewSchema)) {
-    const diagnostics = (ajv.errors ?? []).map((e) => {
-      const path = e.instancePath
-        .split('/')
-        .slice(1)
-        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+    // A failed `anyOf` in the meta-schema yields several errors at one place: report one per place.
+    const byPlace = new Map<string, ErrorObject[]>();
+    for (const e of ajv.errors ?? [])
+      byPlace.set(e.instancePath, [...(byPlace.get(e.instancePath) ?? []), e]);
+    const diagnostics = [...byPlace.entries()].map(([instancePath, errors]) => {
+      const allowed = errors.find((e) => e.keyword === 'enum');
+      const detail = allowed
+        ? `must be one of: ${(allowed.params as { allowedValues: unknown[] }).allowedValues.join(', ')}${errors.some((e) => e.keyword === 'anyOf') ? ' (or a list of them)' : ''}`
+        : errors[0]!.message;
       return error(
         'schema-invalid',
-        `Invalid schema at \`${e.instancePath || '/'}\`: ${e.message}.`,
-        locator.valueRange(path),
+        `Invalid schema at \`${instancePath || '/'}\`: ${detail}.`,
+        locator.valueRange(parsePointer(instancePath)),
       );
     });
     return fail(dedupeByMessage(diagnostics));
@@ -287,6 +292,28 @@ function extensionKeywords(schema: unknown): Set<string> {
     stack.push(...Object.values(node));
   }
   return found;
+}
+
+function jsonErrorText(code: ParseErrorCode): string {
+  const text: Record<string, string> = {
+    InvalidSymbol: 'unexpected character',
+    InvalidNumberFormat: 'invalid number',
+    PropertyNameExpected: 'a property name in double quotes is expected',
+    ValueExpected: 'a value is expected',
+    ColonExpected: 'a colon is expected',
+    CommaExpected: 'a comma is expected',
+    CloseBraceExpected: 'a closing brace is expected',
+    CloseBracketExpected: 'a closing bracket is expected',
+    EndOfFileExpected: 'nothing may follow the top-level value',
+    InvalidCommentToken: 'comments are not allowed in JSON',
+    UnexpectedEndOfComment: 'unexpected end of comment',
+    UnexpectedEndOfString: 'unterminated string',
+    UnexpectedEndOfNumber: 'unexpected end of number',
+    InvalidUnicode: 'invalid unicode escape',
+    InvalidEscapeCharacter: 'invalid escape character',
+    InvalidCharacter: 'invalid character in a string',
+  };
+  return text[printParseErrorCode(code)] ?? printParseErrorCode(code);
 }
 
 function dedupeByMessage(diagnostics: Diagnostic[]): Diagnostic[] {

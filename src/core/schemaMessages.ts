@@ -111,7 +111,7 @@ export function describeSchema(schema: JsonSchema, navigator?: SchemaNavigator, 
         .map((b) => ` ${b}`)
         .join(' and');
   }
-  if (types.includes('string') && schema.minLength === 1) phrase = 'non-empty text';
+  if (types.length === 1 && types[0] === 'string' && schema.minLength === 1) phrase = 'non-empty text';
   return phrase;
 }
 
@@ -127,6 +127,8 @@ function listValues(values: unknown[], max = 12): string {
 }
 
 export interface SchemaErrorContext {
+  /** How the top level is named in messages ("the record", "review.yaml"). */
+  documentName?: string;
   value: unknown;
   locator: YamlLocator;
   navigator: SchemaNavigator;
@@ -161,7 +163,8 @@ export function schemaErrorsToDiagnostics(errors: ErrorObject[], context: Schema
   }
   for (const [instancePath, missing] of missingByObject) {
     const path = instancePathSegments(instancePath, context.value);
-    const where = path.length === 0 ? 'the record' : `\`${fieldLabel(path, context.value)}\``;
+    const where =
+      path.length === 0 ? (context.documentName ?? 'the record') : `\`${fieldLabel(path, context.value)}\``;
     const names = missing.map((m) => `\`${m}\``).join(', ');
     diagnostics.push({
       severity: 'error',
@@ -284,9 +287,10 @@ function errorToDiagnostic(error: ErrorObject, context: SchemaErrorContext): Dia
   }
 }
 
-function firstSentence(text: string): string {
-  const match = /^[^.]*\./.exec(text);
-  return (match ? match[0] : text).replace(/`/g, '');
+/** The first sentence of a description: up to a full stop followed by a capital (not `e.g.` or `doi.org`). */
+export function firstSentence(text: string): string {
+  const match = /^[\s\S]*?[.!?](?=\s+[A-Z(]|\s*$)/.exec(text);
+  return (match ? match[0] : text).replace(/\s+/g, ' ').replace(/`/g, '').trim();
 }
 
 /** "unknown field `armss` — did you mean `arms`?" at the offending key. */

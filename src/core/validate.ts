@@ -11,6 +11,8 @@ import { declaredProperties, isKnownProperty, isPlainObject, type SchemaContext 
 import { parseYaml, YamlLocator, type PathSegment, type YamlFile } from './yamlDocument';
 
 export interface ValidationOptions {
+  /** How the top level is named in messages (default "the record"). */
+  documentName?: string;
   /** Whether to run the record rules (a study record) or only the schema (review.yaml). */
   recordRules?: RecordExpectations;
 }
@@ -56,7 +58,14 @@ export function validateYaml(
         });
       }
     }
-    diagnostics.push(...schemaErrorsToDiagnostics(errors, { value, locator, navigator: schema.navigator }));
+    diagnostics.push(
+      ...schemaErrorsToDiagnostics(errors, {
+        value,
+        locator,
+        navigator: schema.navigator,
+        documentName: options.documentName,
+      }),
+    );
     unknownFields(value, schema.navigator.expand(schema.root, value), [], schema, locator, diagnostics);
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;

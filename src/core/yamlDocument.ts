@@ -64,6 +64,24 @@ export function parseYaml(text: string): YamlFile {
   }
 
   const diagnostics: Diagnostic[] = [];
+  // The parser records its own stack overflow on very deep nesting as a document error.
+  const overflow = doc.errors.some((e) => /call stack/i.test(e.message));
+  if (overflow || depthExceeds(doc.contents, YAML_LIMITS.maxDepth)) {
+    return {
+      text,
+      lines,
+      doc: undefined,
+      value: undefined,
+      usable: false,
+      diagnostics: [
+        diagnostic(
+          'too-deep',
+          `File is nested more than ${YAML_LIMITS.maxDepth} levels deep; it cannot be checked.`,
+          lines.firstLineRange(),
+        ),
+      ],
+    };
+  }
   for (const error of doc.errors) {
     if (error.code === 'DUPLICATE_KEY') {
       // The error points at the key's first character; the squiggle covers the whole key.
@@ -95,32 +113,35 @@ export function parseYaml(text: string): YamlFile {
     });
   }
 
-  if (depthExceeds(doc.contents, YAML_LIMITS.maxDepth)) {
-    diagnostics.push(
-      diagnostic(
-        'too-deep',
-        `File is nested more than ${YAML_LIMITS.maxDepth} levels deep; it cannot be checked.`,
-        lines.firstLineRange(),
-      ),
-    );
-    return { text, lines, doc, value: undefined, usable: false, diagnostics };
-  }
-
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: YAML_LIMITS.maxAliasCount });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const code = /alias/i.test(message) ? 'alias-limit' : 'yaml-syntax';
-    diagnostics.push(
-      diagnostic(
-        code,
-        code === 'alias-limit'
-          ? `Too many alias expansions (more than ${YAML_LIMITS.maxAliasCount}); the file cannot be checked safely.`
-          : `YAML error: ${firstSentence(message)}`,
-        lines.firstLineRange(),
-      ),
-    );
+    const unresolved = /Unresolved alias[^:]*:\s*(\S+)/.exec(message);
+    if (unresolved) {
+      // The anchor is missing or defined after its use.
+      const at = text.indexOf(`*${unresolved[1]}`);
+      diagnostics.push(
+        diagnostic(
+          'yaml-syntax',
+          `YAML alias \`*${unresolved[1]}\` refers to no anchor \`&${unresolved[1]}\` defined before it.`,
+          at >= 0 ? lines.singleLineRange(at, at + unresolved[1]!.length + 1) : lines.firstLineRange(),
+        ),
+      );
+    } else if (/excessive alias/i.test(message)) {
+      diagnostics.push(
+        diagnostic(
+          'alias-limit',
+          `Too many alias expansions (more than ${YAML_LIMITS.maxAliasCount}); the file cannot be checked safely.`,
+          lines.firstLineRange(),
+        ),
+      );
+    } else {
+      diagnostics.push(
+        diagnostic('yaml-syntax', `YAML error: ${firstSentence(message)}`, lines.firstLineRange()),
+      );
+    }
     return { text, lines, doc, value: undefined, usable: false, diagnostics };
   }
   // Syntax errors leave a partial document; it is still checked so that a half-typed record gets help.
@@ -133,7 +154,7 @@ function firstSentence(message: string): string {
 }
 
 function formatSize(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
+  return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(2)} MB` : `${Math.ceil(bytes / 1024)} KB`;
 }
 
 /** Iterative depth check, so that the check itself cannot overflow the stack. */
@@ -203,7 +224,8 @@ export class YamlLocator {
     const location = locate(this.file.doc, path);
     if (location.matched < path.length) return this.nearestRange(location);
     const { node, pair } = location;
-    if (node && node.range && !(isCollection(node) && !node.flow)) {
+    const empty = !node || (node.range && node.range[0] === node.range[1]);
+    if (node && node.range && !empty && !(isCollection(node) && !node.flow)) {
       return this.file.lines.singleLineRange(node.range[0], node.range[1]);
     }
     if (pair && isScalar(pair.key) && pair.key.range) return this.keyNodeRange(pair);

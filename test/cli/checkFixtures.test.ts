@@ -4,7 +4,8 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { ensureBuilt, FIXTURES, runCli, type JsonDiagnostic, type JsonReport } from './support/cli';
+import { availableParallelism } from 'node:os';
+import { ensureBuilt, FIXTURES, runCliAsync, type JsonDiagnostic, type JsonReport } from './support/cli';
 
 interface ExpectedDiagnostic {
   path: string;
@@ -35,7 +36,8 @@ function describeActual(file: string, d: JsonDiagnostic): string {
 function matches(expected: ExpectedDiagnostic, file: string, d: JsonDiagnostic): boolean {
   if (file !== expected.path || d.code !== expected.code) return false;
   if (d.severity !== (expected.severity ?? 'error')) return false;
-  if (d.range.start.line + 1 !== expected.line || d.range.start.character + 1 !== expected.column) return false;
+  if (d.range.start.line + 1 !== expected.line || d.range.start.character + 1 !== expected.column)
+    return false;
   if (expected.endLine !== undefined && d.range.end.line + 1 !== expected.endLine) return false;
   if (expected.endColumn !== undefined && d.range.end.character + 1 !== expected.endColumn) return false;
   const includes =
@@ -100,16 +102,18 @@ function assertReportShape(report: unknown): asserts report is JsonReport {
 
 before(() => ensureBuilt());
 
-describe('study-extract check --format json on test/fixtures/check/*', () => {
+const concurrency = Math.max(2, Math.min(8, availableParallelism() - 1));
+
+describe('study-extract check --format json on test/fixtures/check/*', { concurrency }, () => {
   test('there are fixtures to check', () => {
     assert.ok(fixtures.length >= 30, `only ${fixtures.length} fixtures found`);
   });
 
   for (const name of fixtures) {
-    test(name, () => {
+    test(name, async () => {
       const dir = path.join(FIXTURES, name);
       const expected = JSON.parse(readFileSync(path.join(dir, 'expected.json'), 'utf8')) as Expected;
-      const result = runCli(['check', dir, '--format', 'json']);
+      const result = await runCliAsync(['check', dir, '--format', 'json']);
       assert.equal(result.stderr, '', 'nothing on stderr');
       const report: unknown = JSON.parse(result.stdout);
       assertReportShape(report);

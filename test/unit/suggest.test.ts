@@ -16,7 +16,16 @@ describe('editDistance', () => {
 });
 
 describe('closestMatch', () => {
-  const topLevel = ['study', 'reviewer', 'status', 'protocol_version', 'citation', 'arms', 'outcomes', 'notes'];
+  const topLevel = [
+    'study',
+    'reviewer',
+    'status',
+    'protocol_version',
+    'citation',
+    'arms',
+    'outcomes',
+    'notes',
+  ];
 
   test('suggests the field a typo most likely meant', () => {
     assert.equal(closestMatch('armss', topLevel), 'arms');
