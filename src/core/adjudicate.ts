@@ -26,6 +26,8 @@ export interface Adjudicator {
 
 const DISAGREEMENT_COMMENT = ' disagreement:';
 const STRINGIFY = { lineWidth: 0, flowCollectionPadding: true } as const;
+/** The YAML library would print its warnings to the console (the language server's log). */
+const QUIET = { logLevel: 'error' } as const;
 
 function placeholderComment(study: StudyComparison, d: Disagreement): string {
   const [a, b] = study.reviewers;
@@ -68,7 +70,7 @@ export function consensusRecordText(
   const [first] = study.records;
   if (!first) throw new Error(`Study ${study.study} has no reviewer record to start from.`);
   const fromExisting = existing !== undefined;
-  const doc = parseDocument(fromExisting ? existing : first.file.text, { keepSourceTokens: false });
+  const doc = parseDocument(fromExisting ? existing : first.file.text, QUIET);
   if (!isMap(doc.contents)) throw new Error('The record to start from is not a mapping.');
   if (!fromExisting) {
     doc.set('reviewer', consensusName);
@@ -146,7 +148,7 @@ export function applyResolution(text: string, resolution: Resolution, adjudicato
     const rest = removePlaceholderNote(text.slice(node.range[1], lineEnd), key);
     updated = text.slice(0, node.range[0]) + scalarText(chosen) + rest + text.slice(lineEnd);
   } else {
-    const doc = parseDocument(text);
+    const doc = parseDocument(text, QUIET);
     const last = steps[steps.length - 1];
     if (matched === steps.length) {
       if (chosen === null || chosen === undefined) doc.deleteIn(path);
@@ -204,7 +206,7 @@ export function appendAdjudication(text: string, resolution: Resolution, adjudic
     return `${text.slice(0, end)}\n${body}${text.slice(end)}`;
   }
   if (list !== undefined) {
-    const doc = parseDocument(text);
+    const doc = parseDocument(text, QUIET);
     const existing = doc.get('adjudication');
     const entries = isSeq(existing) ? (existing.toJSON() as unknown[]) : [];
     doc.set('adjudication', doc.createNode([...entries, entry]));

@@ -46,14 +46,36 @@ export async function listRecords(review: Review, fs: ReviewFileSystem) {
 export async function checkReview(
   root: string,
   fs: ReviewFileSystem,
-  options: OpenReviewOptions = {},
+  options: OpenReviewOptions & { checkRecords?: RecordChecker } = {},
 ): Promise<CheckReport> {
-  return checkOpenedReview(await openReview(root, fs, options), fs);
+  return checkOpenedReview(await openReview(root, fs, options), fs, options.checkRecords);
 }
 
 /** Checks an opened review: its protocol and schema problems, and every record read through `fs`. */
-export async function checkOpenedReview(review: Review, fs: ReviewFileSystem): Promise<CheckReport> {
-  const root = review.root;
+/** Checks record files of an opened review, reading them through `fs`. */
+export async function checkRecordFiles(
+  review: Review,
+  records: FoundRecord[],
+  fs: ReviewFileSystem,
+): Promise<FileReport[]> {
+  return mapLimited(records, 32, async (record) => {
+    const read = await readTextFile(fs, nodePath.join(review.root, record.path));
+    const diagnostics =
+      'text' in read
+        ? checkRecord(review, record, read.text)
+        : [fileProblemDiagnostic(read.problem, read.detail)];
+    return { path: record.path, diagnostics };
+  });
+}
+
+/** Checks the records' share of the work; the CLI may hand it to worker threads. */
+export type RecordChecker = (review: Review, records: FoundRecord[]) => Promise<FileReport[]>;
+
+export async function checkOpenedReview(
+  review: Review,
+  fs: ReviewFileSystem,
+  checkRecords: RecordChecker = (r, records) => checkRecordFiles(r, records, fs),
+): Promise<CheckReport> {
   const reports = new Map<string, Diagnostic[]>();
   for (const [path, diagnostics] of review.fileDiagnostics) reports.set(path, [...diagnostics]);
   if (!reports.has(REVIEW_FILE)) reports.set(REVIEW_FILE, []);
@@ -74,14 +96,7 @@ export async function checkOpenedReview(review: Review, fs: ReviewFileSystem): P
     ]);
   }
 
-  const results = await mapLimited(records, 32, async (record) => {
-    const read = await readTextFile(fs, nodePath.join(root, record.path));
-    const diagnostics =
-      'text' in read
-        ? checkRecord(review, record, read.text)
-        : [fileProblemDiagnostic(read.problem, read.detail)];
-    return { path: record.path, diagnostics };
-  });
+  const results = await checkRecords(review, records);
   for (const { path, diagnostics } of results) reports.set(path, diagnostics);
 
   const files = [...reports.entries()]

@@ -1,4 +1,4 @@
-import { promises as fsp } from 'node:fs';
+import * as fs from 'node:fs';
 
 export type EntryKind = 'file' | 'directory' | 'symlink' | 'other';
 
@@ -14,11 +14,14 @@ export interface ReviewFileSystem {
   realPath(path: string): Promise<string>;
 }
 
+/**
+ * The disk. Synchronous calls under the promise interface: for thousands of small files they are several
+ * times faster than the thread-pool round trips of `fs.promises`.
+ */
 export const nodeFileSystem: ReviewFileSystem = {
-  readFile: (path) => fsp.readFile(path),
+  readFile: async (path) => fs.readFileSync(path),
   async readDirectory(path) {
-    const entries = await fsp.readdir(path, { withFileTypes: true });
-    return entries.map((entry) => ({
+    return fs.readdirSync(path, { withFileTypes: true }).map((entry) => ({
       name: entry.name,
       kind: entry.isSymbolicLink()
         ? 'symlink'
@@ -30,17 +33,11 @@ export const nodeFileSystem: ReviewFileSystem = {
     }));
   },
   async stat(path) {
-    try {
-      const stats = await fsp.stat(path);
-      return {
-        kind: stats.isDirectory() ? 'directory' : stats.isFile() ? 'file' : 'other',
-        size: stats.size,
-      };
-    } catch {
-      return undefined;
-    }
+    const stats = fs.statSync(path, { throwIfNoEntry: false });
+    if (!stats) return undefined;
+    return { kind: stats.isDirectory() ? 'directory' : stats.isFile() ? 'file' : 'other', size: stats.size };
   },
-  realPath: (path) => fsp.realpath(path),
+  realPath: async (path) => fs.realpathSync(path),
 };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });

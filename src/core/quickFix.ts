@@ -20,6 +20,10 @@ export interface QuickFix {
 /** Fixes for the diagnostics of a record: add missing fields, rename an unknown key, correct an enum value. */
 export function quickFixes(file: YamlFile, diagnostics: Diagnostic[], schema: CompiledSchema): QuickFix[] {
   const fixes: QuickFix[] = [];
+  // Inserted lines use the document's own line ending.
+  const eol = file.text.includes('\r\n') ? '\r\n' : '\n';
+  const withEol = (edit: TextEdit): TextEdit =>
+    eol === '\n' ? edit : { ...edit, newText: edit.newText.replace(/\r?\n/g, eol) };
   for (const diagnostic of diagnostics) {
     const data = diagnostic.data;
     if (!data) continue;
@@ -49,7 +53,7 @@ export function quickFixes(file: YamlFile, diagnostics: Diagnostic[], schema: Co
             data.missing.length === 1
               ? `Add missing field \`${data.missing[0]}\``
               : `Add missing fields ${data.missing.map((m) => `\`${m}\``).join(', ')}`,
-          edits: [edit],
+          edits: [withEol(edit)],
           diagnostic,
           preferred: true,
         });

@@ -1,4 +1,4 @@
-import type { ReviewFileSystem } from './fileSystem';
+import type { EntryKind, ReviewFileSystem } from './fileSystem';
 
 /** A `records` template of review.yaml, e.g. `records/{reviewer}/{study}.study.yaml`. */
 export interface RecordTemplate {
@@ -99,7 +99,7 @@ export async function findRecordFiles(
     const segment = template.segments[index]!;
     const last = index === template.segments.length - 1;
     const pattern = segmentPattern(segment);
-    let candidates: { name: string; captures: Record<string, string> }[];
+    let candidates: { name: string; kind?: EntryKind; captures: Record<string, string> }[];
     if (!pattern) {
       candidates = [{ name: segment, captures }];
     } else {
@@ -107,28 +107,37 @@ export async function findRecordFiles(
       candidates = entries
         .map((entry) => ({ entry, match: pattern.exec(entry.name) }))
         .filter(({ match }) => match !== null)
-        .map(({ entry, match }) => ({ name: entry.name, captures: { ...captures, ...match!.groups } }))
+        .map(({ entry, match }) => ({
+          name: entry.name,
+          kind: entry.kind,
+          captures: { ...captures, ...match!.groups },
+        }))
         .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     }
     for (const candidate of candidates) {
       const full = join(dir, candidate.name);
       const rel = [...relative, candidate.name];
-      const stat = await fs.stat(full);
-      if (!stat) continue;
-      const real = await fs.realPath(full).catch(() => full);
-      if (!isInside(realRoot, real)) {
-        skipped.push({ path: rel.join('/'), reason: 'outside-review', detail: real });
-        continue;
+      // A plain file or folder listed below the review stays inside it; only links need resolving.
+      let kind = candidate.kind;
+      if (kind === undefined || kind === 'symlink' || kind === 'other') {
+        const stat = await fs.stat(full);
+        if (!stat) continue;
+        const real = await fs.realPath(full).catch(() => full);
+        if (!isInside(realRoot, real)) {
+          skipped.push({ path: rel.join('/'), reason: 'outside-review', detail: real });
+          continue;
+        }
+        kind = stat.kind;
       }
       if (last) {
-        if (stat.kind === 'file')
+        if (kind === 'file')
           records.push({
             path: rel.join('/'),
             reviewer: candidate.captures.reviewer,
             study: candidate.captures.study,
           });
         else if (pattern) skipped.push({ path: rel.join('/'), reason: 'not-a-file' });
-      } else if (stat.kind === 'directory') {
+      } else if (kind === 'directory') {
         await visit(full, rel, index + 1, candidate.captures);
       }
     }

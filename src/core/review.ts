@@ -3,6 +3,7 @@ import type { Diagnostic } from './diagnostic';
 import { decodeText, type ReviewFileSystem } from './fileSystem';
 import { DEFAULT_RECORDS_TEMPLATE, parseRecordTemplate, type RecordTemplate } from './recordTemplate';
 import {
+  uncompiledExtractionSchema,
   compileExtractionSchema,
   reviewFileSchemaValidator,
   baseRecordValidator,
@@ -227,9 +228,11 @@ export async function openReview(
       severity: 'information',
       code: 'untrusted-workspace',
       message:
-        "This workspace is not trusted, so the review's extraction schema is not used: records are checked against the bundled base schema only. Trust the workspace to check them fully.",
+        "This workspace is not trusted, so the review's extraction schema is not compiled: its fields are known, but values are checked against the bundled base schema only. Trust the workspace to check them fully.",
       range: atReviewKey('schema'),
     });
+    const schemaText = schemaFull ? await readTextFile(fs, schemaFull) : undefined;
+    if (schemaText && 'text' in schemaText) schema = uncompiledExtractionSchema(schemaText.text);
   } else if (!schemaFull) {
     reviewDiagnostics.push({
       severity: 'error',

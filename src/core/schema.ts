@@ -12,6 +12,7 @@ export const BASE_SCHEMA_ID = 'https://study-extraction.dev/schemas/study-record
 export const REVIEW_SCHEMA_ID = 'https://study-extraction.dev/schemas/review.schema.json';
 /** `$id` given to a review schema that has none, so that it can be referenced and navigated. */
 const DEFAULT_EXTRACTION_SCHEMA_ID = 'https://study-extraction.dev/review/extraction.schema.json';
+const COMBINED_SCHEMA_ID = 'https://study-extraction.dev/review/combined.schema.json';
 
 export const baseSchema = baseSchemaJson as JsonSchemaObject;
 export const reviewFileSchema = reviewSchemaJson as JsonSchemaObject;
@@ -55,6 +56,8 @@ export class CompiledSchema {
     private readonly validateFn: ValidateFunction,
     roots: { uri: string; schema: JsonSchemaObject }[],
     rootUri: string,
+    /** Whether `if` conditions of schemas other than the bundled ones may be compiled (trusted schemas). */
+    private readonly compileConditions = true,
   ) {
     this.navigator = new SchemaNavigator(roots, (schema, base, value) =>
       this.evaluateIf(schema, base, value),
@@ -68,6 +71,11 @@ export class CompiledSchema {
     return valid ? [] : [...(this.validateFn.errors ?? [])];
   }
 
+  /** The same validator, navigating other schemas (without compiling their conditions). */
+  withNavigation(roots: { uri: string; schema: JsonSchemaObject }[], rootUri: string): CompiledSchema {
+    return new CompiledSchema(this.ajv, this.validateFn, roots, rootUri, false);
+  }
+
   schemasAt(value: unknown, path: readonly PathSegment[]): SchemaContext[] {
     return this.navigator.schemasAt(this.root, value, path);
   }
@@ -79,13 +87,26 @@ export class CompiledSchema {
     let validator = this.ifValidators.get(schema);
     if (validator === undefined) {
       try {
-        validator = containsRef(schema) ? null : this.ajv.compile(schema);
+        const allowed = this.compileConditions || bundledSchemaParts.has(schema);
+        validator = !allowed || containsRef(schema) ? null : this.ajv.compile(schema);
       } catch {
         validator = null;
       }
       this.ifValidators.set(schema, validator);
     }
     return validator ? validator(value) : undefined;
+  }
+}
+
+/** Every object of the bundled schemas: trusted, whatever the workspace. */
+const bundledSchemaParts = new WeakSet<object>();
+for (const root of [baseSchema, reviewFileSchema]) {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (typeof node !== 'object' || node === null) continue;
+    bundledSchemaParts.add(node);
+    stack.push(...Object.values(node));
   }
 }
 
@@ -128,6 +149,41 @@ export function baseRecordValidator(): CompiledSchema {
     );
   }
   return baseOnlyValidator;
+}
+
+/**
+ * The review's schema read as data only, for an untrusted workspace: its declared fields, titles and
+ * descriptions guide unknown-field checks, completion and hover, but it is not compiled; values are
+ * validated against the bundled base schema alone.
+ */
+export function uncompiledExtractionSchema(text: string): CompiledSchema {
+  const parsed: unknown = parseJson(text, [], { allowTrailingComma: false, disallowComments: true });
+  const base = baseRecordValidator();
+  if (!isSchemaObject(parsed)) return base;
+  const id =
+    typeof parsed.$id === 'string' && parsed.$id !== BASE_SCHEMA_ID
+      ? parsed.$id
+      : DEFAULT_EXTRACTION_SCHEMA_ID;
+  const reviewSchema: JsonSchemaObject = { ...parsed, $id: id };
+  if (
+    findRefCycle(
+      [
+        { uri: BASE_SCHEMA_ID, schema: baseSchema },
+        { uri: id, schema: reviewSchema },
+      ],
+      id,
+    )
+  )
+    return base;
+  const combined: JsonSchemaObject = { allOf: [{ $ref: BASE_SCHEMA_ID }, { $ref: id }] };
+  return base.withNavigation(
+    [
+      { uri: BASE_SCHEMA_ID, schema: baseSchema },
+      { uri: id, schema: reviewSchema },
+      { uri: COMBINED_SCHEMA_ID, schema: combined },
+    ],
+    COMBINED_SCHEMA_ID,
+  );
 }
 
 export interface ExtractionSchemaResult {
@@ -237,7 +293,7 @@ export function compileExtractionSchema(text: string): ExtractionSchemaResult {
   let validate: ValidateFunction;
   try {
     ajv.addSchema(reviewSchema);
-    const combinedId = 'https://study-extraction.dev/review/combined.schema.json';
+    const combinedId = COMBINED_SCHEMA_ID;
     validate = ajv.compile({ $id: combinedId, allOf: [{ $ref: BASE_SCHEMA_ID }, { $ref: id }] });
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
@@ -271,11 +327,11 @@ export function compileExtractionSchema(text: string): ExtractionSchemaResult {
         { uri: BASE_SCHEMA_ID, schema: baseSchema },
         { uri: id, schema: reviewSchema },
         {
-          uri: 'https://study-extraction.dev/review/combined.schema.json',
+          uri: COMBINED_SCHEMA_ID,
           schema: { allOf: [{ $ref: BASE_SCHEMA_ID }, { $ref: id }] },
         },
       ],
-      'https://study-extraction.dev/review/combined.schema.json',
+      COMBINED_SCHEMA_ID,
     ),
     usesReviewSchema: true,
     diagnostics: [],

@@ -16,12 +16,21 @@ function withoutFragment(uri: string): string {
   return hash < 0 ? uri : uri.slice(0, hash);
 }
 
+const resolvedUris = new Map<string, string>();
+
 export function resolveUri(reference: string, base: string): string {
-  try {
-    return new URL(reference, base).href;
-  } catch {
-    return reference;
+  const key = `${base}\n${reference}`;
+  let resolved = resolvedUris.get(key);
+  if (resolved === undefined) {
+    try {
+      resolved = new URL(reference, base).href;
+    } catch {
+      resolved = reference;
+    }
+    if (resolvedUris.size > 10_000) resolvedUris.clear();
+    resolvedUris.set(key, resolved);
   }
+  return resolved;
 }
 
 /**
@@ -60,7 +69,28 @@ export class SchemaNavigator {
   }
 
   /** The schema a `$ref` points at, or `undefined` when it does not resolve. */
+  private readonly refCache = new Map<string, SchemaContext | undefined>();
+  /** Expansions that do not depend on the value (no `if` on the way), by their input schemas. */
+  private readonly expansionCache = new Map<string, SchemaContext[]>();
+  private readonly schemaIds = new WeakMap<object, number>();
+  private nextSchemaId = 0;
+
+  private schemaId(schema: object): number {
+    let id = this.schemaIds.get(schema);
+    if (id === undefined) {
+      id = this.nextSchemaId++;
+      this.schemaIds.set(schema, id);
+    }
+    return id;
+  }
+
   resolveRef(reference: string, base: string): SchemaContext | undefined {
+    const key = `${base}\n${reference}`;
+    if (!this.refCache.has(key)) this.refCache.set(key, this.lookUpRef(reference, base));
+    return this.refCache.get(key);
+  }
+
+  private lookUpRef(reference: string, base: string): SchemaContext | undefined {
     const absolute = resolveUri(reference, base);
     const resourceUri = withoutFragment(absolute);
     const resource = this.resources.get(resourceUri);
@@ -73,6 +103,12 @@ export class SchemaNavigator {
 
   /** Every schema that applies to `value` through `$ref`, `allOf`, `anyOf`, `oneOf` and `if`/`then`/`else`. */
   expand(contexts: SchemaContext[], value: unknown): SchemaContext[] {
+    const key = contexts
+      .map((c) => `${this.schemaId(c.schema)}${c.describedByReferrer ? 'd' : ''}@${c.base}`)
+      .join(',');
+    const cached = this.expansionCache.get(key);
+    if (cached) return cached;
+    let dependsOnValue = false;
     const result: SchemaContext[] = [];
     const seen = new Set<JsonSchemaObject>();
     const stack = [...contexts].reverse();
@@ -98,12 +134,14 @@ export class SchemaNavigator {
         if (Array.isArray(branches)) for (const branch of branches) add(branch);
       }
       if (schema.if !== undefined) {
+        dependsOnValue = true;
         const holds = this.evaluateIf(schema.if, base, value);
         if (holds !== false) add(schema.then);
         if (holds !== true) add(schema.else);
       }
       stack.push(...children.reverse());
     }
+    if (!dependsOnValue) this.expansionCache.set(key, result);
     return result;
   }
 

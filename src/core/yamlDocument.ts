@@ -57,6 +57,8 @@ export function parseYaml(text: string): YamlFile {
       uniqueKeys: true,
       prettyErrors: false,
       strict: true,
+      // Warnings are collected in `doc.warnings`; the library would also print them to the console.
+      logLevel: 'error',
     });
   } catch (error) {
     if (error instanceof RangeError) return unusable('too-deep', 'File is nested too deeply to check.');

@@ -115,10 +115,13 @@ function toLspDiagnostic(d: Diagnostic): LspDiagnostic {
   };
 }
 
+/** The URI spelling the client used for a path (encodings of the same path differ between tools). */
+const clientUris = new Map<string, string>();
+
 function publish(uri: string, diagnostics: Diagnostic[]): void {
-  const open = documentsByPath.get(uriToPath(uri) ?? '');
-  // Publish under the URI the editor uses for an open document (encodings of the same path differ).
-  void connection.sendDiagnostics({ uri: open?.uri ?? uri, diagnostics: diagnostics.map(toLspDiagnostic) });
+  const path = uriToPath(uri) ?? '';
+  const clientUri = documentsByPath.get(path)?.uri ?? clientUris.get(path) ?? uri;
+  void connection.sendDiagnostics({ uri: clientUri, diagnostics: diagnostics.map(toLspDiagnostic) });
 }
 
 function sessionFor(root: string): ReviewSession {
@@ -210,7 +213,10 @@ async function validatePath(path: string): Promise<void> {
 
 documents.onDidOpen(({ document }) => {
   const path = uriToPath(document.uri);
-  if (path) documentsByPath.set(path, document);
+  if (path) {
+    documentsByPath.set(path, document);
+    clientUris.set(path, document.uri);
+  }
 });
 
 documents.onDidChangeContent(({ document }) => {
