@@ -6,7 +6,8 @@ import { resolveIdPath } from './idPath';
 import type { TextEdit } from './quickFix';
 import { isPlainObject } from './schemaNavigator';
 import { describeCompared, type StudyComparison } from './studyPairs';
-import { locate, parseYaml } from './yamlDocument';
+import { locate, parseYaml, YamlLocator } from './yamlDocument';
+import type { Diagnostic } from './diagnostic';
 
 export type Side = 'a' | 'b' | 'other';
 
@@ -104,6 +105,45 @@ export function consensusRecordText(
     }
   }
   return doc.toString(STRINGIFY);
+}
+
+/**
+ * Edits that turn `before` into `after`, one per changed block of lines, so that a change in the middle
+ * and an entry appended at the end do not rewrite everything between them.
+ */
+export function lineEdits(before: string, after: string): TextEdit[] {
+  // Lines with their line breaks: joined, they give back the text exactly.
+  const a = before.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+  const b = after.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+  if (a.length * b.length > 4_000_000) return [minimalEdit(before, after)];
+  // Longest common subsequence of lines, by dynamic programming from the end.
+  const lcs: Uint32Array[] = Array.from({ length: a.length + 1 }, () => new Uint32Array(b.length + 1));
+  for (let i = a.length - 1; i >= 0; i--) {
+    for (let j = b.length - 1; j >= 0; j--) {
+      lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+    }
+  }
+  const offsets = [0];
+  for (const line of a) offsets.push(offsets[offsets.length - 1]! + line.length);
+  const lines = new LineIndex(before);
+  const edits: TextEdit[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (i < a.length && j < b.length && a[i] === b[j]) {
+      i++;
+      j++;
+      continue;
+    }
+    const startI = i;
+    const startJ = j;
+    while ((i < a.length || j < b.length) && !(i < a.length && j < b.length && a[i] === b[j])) {
+      if (j < b.length && (i >= a.length || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) j++;
+      else i++;
+    }
+    edits.push({ range: lines.rangeOf(offsets[startI]!, offsets[i]!), newText: b.slice(startJ, j).join('') });
+  }
+  return edits;
 }
 
 /** The smallest single edit that turns `before` into `after`. */
@@ -271,4 +311,33 @@ function trivialKind(a: unknown, b: unknown): string | undefined {
 /** The value a side holds for a disagreement. */
 export function sideValue(d: Disagreement, side: 'a' | 'b'): unknown {
   return side === 'a' ? d.a : d.b;
+}
+
+/** In the consensus record, each disagreement not settled yet, on the field (or where it would go). */
+export function consensusDiagnostics(study: StudyComparison): Diagnostic[] {
+  const consensus = study.consensus;
+  if (!consensus || study.state !== 'compared') return [];
+  const locator = new YamlLocator(consensus.file);
+  const value = consensus.file.usable ? consensus.file.value : {};
+  const [reviewerA, reviewerB] = study.reviewers as [string, string];
+  return unresolvedDisagreements(study).map((d) => {
+    const { path, matched, steps } = resolveIdPath(value, d.path);
+    const range = matched === steps.length ? locator.valueRange(path) : locator.containerRange(path);
+    return {
+      severity: 'warning',
+      code: 'unresolved-disagreement',
+      message: `Unresolved disagreement on \`${d.path}\`: ${reviewerA} ${describeCompared(d.a)} · ${reviewerB} ${describeCompared(d.b)}. Choose a value (code action or CodeLens).`,
+      range,
+      data: {
+        path,
+        disagreement: {
+          field: d.path,
+          choices: [
+            { side: 'a', reviewer: reviewerA, value: d.a },
+            { side: 'b', reviewer: reviewerB, value: d.b },
+          ],
+        },
+      },
+    };
+  });
 }

@@ -20,6 +20,8 @@ export interface DiagnosticData {
   missing?: string[];
   /** The document path (keys and indexes) of the node the diagnostic is about. */
   path?: (string | number)[];
+  /** An unresolved disagreement in a consensus record: its id path and each reviewer's value. */
+  disagreement?: { field: string; choices: { side: 'a' | 'b'; reviewer: string; value: unknown }[] };
 }
 
 /** A place in another file that a diagnostic refers to (the other reviewer's value). */

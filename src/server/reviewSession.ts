@@ -1,28 +1,45 @@
 import * as nodePath from 'node:path';
+import { consensusDiagnostics } from '../core/adjudicate';
 import { checkOpenedReview, checkRecord, listRecords } from '../core/check';
 import type { Diagnostic } from '../core/diagnostic';
+import type { ReviewFileSystem } from '../core/fileSystem';
 import { matchRecordPath, type FoundRecord } from '../core/recordTemplate';
 import {
+  fileProblemDiagnostic,
   openReview,
   readTextFile,
-  fileProblemDiagnostic,
   REVIEW_FILE,
   toPosix,
   type Review,
 } from '../core/review';
-import type { ReviewFileSystem } from '../core/fileSystem';
+import {
+  compareStudy,
+  diskReader,
+  disagreementDiagnostics,
+  groupByStudy,
+  type StudyComparison,
+} from '../core/studyPairs';
 import { pathToUri } from './overlayFileSystem';
 
-export type Publish = (uri: string, diagnostics: Diagnostic[]) => void;
+export type Publish = (uri: string, diagnostics: Diagnostic[], root: string) => void;
 
 /** What kind of file of a review a path is. */
 export type FileRole =
   { role: 'review' } | { role: 'schema' } | { role: 'record'; record: FoundRecord } | { role: 'other' };
 
-/** One review folder as the server keeps it: the opened protocol and the diagnostics it has published. */
+/**
+ * One review folder as the server keeps it: the opened protocol, the last validation of each file and the
+ * disagreements of each study, published together per file.
+ */
 export class ReviewSession {
   private review: Review | undefined;
   private loading: Promise<Review> | undefined;
+  /** Validation diagnostics by relative path. */
+  private readonly validation = new Map<string, Diagnostic[]>();
+  /** Disagreement (and unresolved-adjudication) diagnostics by relative path. */
+  private readonly comparison = new Map<string, Diagnostic[]>();
+  /** The last comparison of each study. */
+  private readonly studies = new Map<string, StudyComparison>();
   /** URIs with diagnostics published by this session, so that stale ones can be cleared. */
   private readonly published = new Set<string>();
 
@@ -74,32 +91,89 @@ export class ReviewSession {
     return record ? { role: 'record', record } : { role: 'other' };
   }
 
-  /** Checks every file of the review and publishes the results; clears files that no longer have any. */
+  /** Checks every file and compares every study; publishes the results and clears what no longer applies. */
   async checkAll(): Promise<{ files: number; errors: number; warnings: number }> {
-    const report = await checkOpenedReview(await this.current(), this.fs);
-    const seen = new Set<string>();
-    for (const file of report.files) {
-      const uri = pathToUri(nodePath.join(this.root, file.path));
-      seen.add(uri);
-      this.send(uri, file.diagnostics);
+    const review = await this.current();
+    const report = await checkOpenedReview(review, this.fs);
+    this.validation.clear();
+    for (const file of report.files) this.validation.set(file.path, file.diagnostics);
+    this.comparison.clear();
+    this.studies.clear();
+    const { records } = await listRecords(review, this.fs);
+    for (const [study, group] of groupByStudy(review, records)) {
+      if (group.reviewers.length > 0)
+        this.storeComparison(await compareStudy(review, study, group, diskReader(review, this.fs)));
     }
-    for (const uri of [...this.published]) if (!seen.has(uri)) this.send(uri, []);
+    const current = new Set<string>();
+    for (const path of new Set([...this.validation.keys(), ...this.comparison.keys()])) {
+      current.add(pathToUri(nodePath.join(this.root, path)));
+      this.send(path);
+    }
+    for (const uri of [...this.published]) {
+      if (!current.has(uri)) {
+        this.published.delete(uri);
+        this.publish(uri, [], this.root);
+      }
+    }
     return report.summary;
   }
 
-  /** Checks one record (its open buffer, or the file on disk) and publishes the result. */
+  /** Checks one record (its open buffer, or the file on disk), re-compares its study and publishes both. */
   async checkRecordFile(path: string, record: FoundRecord): Promise<Diagnostic[]> {
     const review = await this.current();
     const read = await readTextFile(this.fs, path);
-    if (!('text' in read)) {
-      const diagnostics =
-        read.problem === 'missing' ? [] : [fileProblemDiagnostic(read.problem, read.detail)];
-      this.send(pathToUri(path), diagnostics);
-      return diagnostics;
-    }
-    const diagnostics = checkRecord(review, record, read.text);
-    this.send(pathToUri(path), diagnostics);
+    const rel = this.relative(path);
+    let diagnostics: Diagnostic[];
+    if ('text' in read) diagnostics = checkRecord(review, record, read.text);
+    else if (read.problem === 'missing') diagnostics = [];
+    else diagnostics = [fileProblemDiagnostic(read.problem, read.detail)];
+    if ('problem' in read && read.problem === 'missing') this.validation.delete(rel);
+    else this.validation.set(rel, diagnostics);
+    const touched = new Set([rel]);
+    if (record.study) for (const file of await this.refreshStudy(record.study)) touched.add(file);
+    for (const file of touched) this.send(file);
     return diagnostics;
+  }
+
+  /** Compares one study again; returns the files whose comparison diagnostics changed. */
+  private async refreshStudy(study: string): Promise<string[]> {
+    const review = await this.current();
+    const { records } = await listRecords(review, this.fs);
+    const group = groupByStudy(
+      review,
+      records.filter((r) => r.study === study),
+    ).get(study);
+    const previous = this.studies.get(study);
+    const before = new Set(previous ? this.filesOf(previous) : []);
+    for (const file of before) this.comparison.delete(file);
+    this.studies.delete(study);
+    if (group && group.reviewers.length > 0)
+      this.storeComparison(await compareStudy(review, study, group, diskReader(review, this.fs)));
+    const now = this.studies.get(study);
+    return [...new Set([...before, ...(now ? this.filesOf(now) : [])])];
+  }
+
+  private filesOf(study: StudyComparison): string[] {
+    return [
+      ...study.records.map((r) => r.record.path),
+      ...(study.consensus ? [study.consensus.record.path] : []),
+    ];
+  }
+
+  private storeComparison(study: StudyComparison): void {
+    this.studies.set(study.study, study);
+    for (const [path, diagnostics] of disagreementDiagnostics(study)) this.comparison.set(path, diagnostics);
+    if (study.consensus) this.comparison.set(study.consensus.record.path, consensusDiagnostics(study));
+  }
+
+  /** The last comparison of a study (refreshed on every change of its records). */
+  async study(study: string): Promise<StudyComparison | undefined> {
+    if (this.studies.size === 0) await this.checkAll();
+    return this.studies.get(study);
+  }
+
+  allStudies(): StudyComparison[] {
+    return [...this.studies.values()];
   }
 
   /** A file of this review was created, changed (on disk or in an editor), closed or deleted. */
@@ -115,12 +189,18 @@ export class ReviewSession {
   }
 
   clearAll(): void {
-    for (const uri of [...this.published]) this.send(uri, []);
+    for (const uri of [...this.published]) this.publish(uri, [], this.root);
+    this.published.clear();
   }
 
-  private send(uri: string, diagnostics: Diagnostic[]): void {
+  private send(relativePath: string): void {
+    const uri = pathToUri(nodePath.join(this.root, relativePath));
+    const diagnostics = [
+      ...(this.validation.get(relativePath) ?? []),
+      ...(this.comparison.get(relativePath) ?? []),
+    ];
     if (diagnostics.length > 0) this.published.add(uri);
     else this.published.delete(uri);
-    this.publish(uri, diagnostics);
+    this.publish(uri, diagnostics, this.root);
   }
 }

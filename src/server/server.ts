@@ -33,7 +33,7 @@ import { definition, foldingRanges, outline, type OutlineSymbol } from '../core/
 import { recordProgress } from '../core/progress';
 import { quickFixes } from '../core/quickFix';
 import { recordPath } from '../core/recordTemplate';
-import { findReviewRoot, REVIEW_FILE } from '../core/review';
+import { findReviewRoot, readTextFile, REVIEW_FILE } from '../core/review';
 import { reviewFileSchemaValidator, type CompiledSchema } from '../core/schema';
 import { fieldLabel } from '../core/schemaMessages';
 import { scaffoldRecord } from '../core/scaffold';
@@ -49,7 +49,9 @@ import {
   type ReviewInfo,
   type ScaffoldRecordParams,
   type ScaffoldRecordResult,
+  APPLY_RESOLUTION_COMMAND,
 } from '../shared/protocol';
+import { registerAdjudication, resolutionActions, type AdjudicationContext } from './adjudication';
 import { OverlayFileSystem, pathToUri, uriToPath } from './overlayFileSystem';
 import { ReviewSession } from './reviewSession';
 
@@ -70,8 +72,9 @@ let supportsWorkspaceFolders = false;
 
 interface Settings {
   validationDelay: number;
+  adjudicator: string;
 }
-const DEFAULT_SETTINGS: Settings = { validationDelay: 150 };
+const DEFAULT_SETTINGS: Settings = { validationDelay: 150, adjudicator: '' };
 const settingsByScope = new Map<string, Promise<Settings>>();
 
 function settingsFor(uri: string): Promise<Settings> {
@@ -80,13 +83,14 @@ function settingsFor(uri: string): Promise<Settings> {
   if (!settings) {
     settings = connection.workspace
       .getConfiguration({ scopeUri: uri, section: 'studyExtraction' })
-      .then((value: { validation?: { delay?: unknown } } | null) => {
+      .then((value: { validation?: { delay?: unknown }; adjudicator?: unknown } | null) => {
         const delay = value?.validation?.delay;
         return {
           validationDelay:
             typeof delay === 'number' && delay >= 0 && delay <= 10_000
               ? delay
               : DEFAULT_SETTINGS.validationDelay,
+          adjudicator: typeof value?.adjudicator === 'string' ? value.adjudicator : '',
         };
       })
       .catch(() => DEFAULT_SETTINGS);
@@ -104,7 +108,7 @@ const toLspSeverity: Record<Severity, DiagnosticSeverity> = {
   information: DiagnosticSeverity.Information,
 };
 
-function toLspDiagnostic(d: Diagnostic): LspDiagnostic {
+function toLspDiagnostic(d: Diagnostic, root: string): LspDiagnostic {
   return {
     range: d.range,
     severity: toLspSeverity[d.severity],
@@ -112,16 +116,27 @@ function toLspDiagnostic(d: Diagnostic): LspDiagnostic {
     source: 'study-extraction',
     message: d.message,
     data: d.data,
+    relatedInformation: d.related?.map((r) => ({
+      location: { uri: clientUriOf(nodePath.join(root, r.path)), range: r.range },
+      message: r.message,
+    })),
   };
 }
 
 /** The URI spelling the client used for a path (encodings of the same path differ between tools). */
 const clientUris = new Map<string, string>();
 
-function publish(uri: string, diagnostics: Diagnostic[]): void {
-  const path = uriToPath(uri) ?? '';
-  const clientUri = documentsByPath.get(path)?.uri ?? clientUris.get(path) ?? uri;
-  void connection.sendDiagnostics({ uri: clientUri, diagnostics: diagnostics.map(toLspDiagnostic) });
+function clientUriOf(path: string): string {
+  return documentsByPath.get(path)?.uri ?? clientUris.get(path) ?? pathToUri(path);
+}
+
+function publish(uri: string, diagnostics: Diagnostic[], root: string): void {
+  const path = uriToPath(uri);
+  const clientUri = path ? clientUriOf(path) : uri;
+  void connection.sendDiagnostics({
+    uri: clientUri,
+    diagnostics: diagnostics.map((d) => toLspDiagnostic(d, root)),
+  });
 }
 
 function sessionFor(root: string): ReviewSession {
@@ -280,6 +295,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       completionProvider: { triggerCharacters: [':', ' ', '-'], resolveProvider: false },
       hoverProvider: true,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      codeLensProvider: { resolveProvider: false },
+      executeCommandProvider: { commands: [APPLY_RESOLUTION_COMMAND] },
       documentSymbolProvider: true,
       foldingRangeProvider: true,
       definitionProvider: true,
@@ -399,7 +416,7 @@ connection.onCodeAction(async ({ textDocument, context }) => {
     range: d.range,
     data: d.data as Diagnostic['data'],
   }));
-  return quickFixes(parsedDocument(document), coreDiagnostics, governed.schema).map((fix) => {
+  const fixes = quickFixes(parsedDocument(document), coreDiagnostics, governed.schema).map((fix) => {
     const action = CodeAction.create(
       fix.title,
       { changes: { [document.uri]: fix.edits } },
@@ -409,7 +426,24 @@ connection.onCodeAction(async ({ textDocument, context }) => {
     action.isPreferred = fix.preferred;
     return action;
   });
+  return [...fixes, ...(await resolutionActions(adjudication, document.uri, ours))];
 });
+
+const adjudication: AdjudicationContext = {
+  connection,
+  sessionOf,
+  sessions: () => [...sessions.values()],
+  readText: async (path) => {
+    const open = documentsByPath.get(path);
+    if (open) return open.getText();
+    const read = await readTextFile(fs, path);
+    return 'text' in read ? read.text : undefined;
+  },
+  openDocument: (uri) => documents.get(uri),
+  clientUriOf,
+  adjudicatorName: async (uri) => (await settingsFor(uri)).adjudicator,
+};
+registerAdjudication(adjudication);
 
 const symbolKinds: Record<OutlineSymbol['kind'], SymbolKind> = {
   field: SymbolKind.Field,

@@ -92,3 +92,73 @@ export interface CheckReviewResult {
   errors: number;
   warnings: number;
 }
+
+export const AdjudicationMethods = {
+  /** Creates the study's consensus record (or marks new disagreements in the existing one). */
+  adjudicateStudy: 'studyExtraction/adjudicateStudy',
+  /** Settles every trivial difference (whitespace, case, number formatting) of a study in its consensus record. */
+  autoResolve: 'studyExtraction/autoResolveTrivial',
+  /** The records of the study a record belongs to. */
+  studyRecords: 'studyExtraction/studyRecords',
+  /** Every study's disagreements, for the Disagreements view. */
+  disagreements: 'studyExtraction/disagreements',
+} as const;
+
+/** The server-side command behind the "Use …'s value" CodeLens and code actions. */
+export const APPLY_RESOLUTION_COMMAND = 'studyExtraction.server.applyResolution';
+
+export interface ApplyResolutionArgs {
+  uri: string;
+  field: string;
+  side: 'a' | 'b';
+}
+
+export interface TextEditData {
+  range: { start: Position; end: Position };
+  newText: string;
+}
+
+export interface AdjudicateStudyParams {
+  rootUri: string;
+  study: string;
+}
+
+export type AdjudicateStudyResult =
+  { uri: string; created: boolean; added: number; edits?: TextEditData[] } | { error: string };
+
+export interface AutoResolveParams {
+  /** A record (any reviewer's or the consensus) of the study. */
+  uri: string;
+}
+
+export type AutoResolveResult = { uri: string; resolved: number; edits?: TextEditData[] } | { error: string };
+
+export interface StudyRecordsParams {
+  uri: string;
+}
+
+export interface StudyRecordsResult {
+  rootUri: string;
+  study: string;
+  reviewers: { reviewer: string; uri: string }[];
+  consensusUri?: string;
+}
+
+export interface DisagreementLocation {
+  uri: string;
+  range: { start: Position; end: Position };
+}
+
+export interface StudyDisagreements {
+  rootUri: string;
+  study: string;
+  state: 'compared' | 'blinded' | 'single';
+  reviewers: string[];
+  disagreements: { path: string; a: unknown; b: unknown; locations: DisagreementLocation[] }[];
+  /** Settled in the consensus record. */
+  resolved: number;
+}
+
+export interface DisagreementsResult {
+  studies: StudyDisagreements[];
+}
