@@ -7,7 +7,17 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { DisagreementsProvider } from './disagreementsView';
 import {
+  AdjudicationMethods,
+  type AdjudicateStudyParams,
+  type AdjudicateStudyResult,
+  type AutoResolveParams,
+  type AutoResolveResult,
+  type DisagreementsResult,
+  type StudyRecordsParams,
+  type StudyRecordsResult,
+  type TextEditData,
   Methods,
   type CheckReviewResult,
   type NextMissingFieldParams,
@@ -18,6 +28,17 @@ import {
   type ScaffoldRecordParams,
   type ScaffoldRecordResult,
 } from '../shared/protocol';
+
+const adjudicationRequests = {
+  adjudicateStudy: new RequestType<AdjudicateStudyParams, AdjudicateStudyResult, void>(
+    AdjudicationMethods.adjudicateStudy,
+  ),
+  autoResolve: new RequestType<AutoResolveParams, AutoResolveResult, void>(AdjudicationMethods.autoResolve),
+  studyRecords: new RequestType<StudyRecordsParams, StudyRecordsResult | null, void>(
+    AdjudicationMethods.studyRecords,
+  ),
+  disagreements: new RequestType0<DisagreementsResult, void>(AdjudicationMethods.disagreements),
+};
 
 const requests = {
   progress: new RequestType<ProgressParams, ProgressResult, void>(Methods.progress),
@@ -139,6 +160,40 @@ export function activate(context: vscode.ExtensionContext): StudyExtractionApi {
     }),
     vscode.commands.registerCommand('studyExtraction.showProgress', async () => showProgress(await ready())),
   );
+
+  // Dual extraction: the Disagreements view, the diff of two records, adjudication.
+  const disagreements = new DisagreementsProvider(async () =>
+    (await ready()).sendRequest(adjudicationRequests.disagreements),
+  );
+  const view = vscode.window.createTreeView('studyExtraction.disagreements', {
+    treeDataProvider: disagreements,
+    showCollapseAll: true,
+  });
+  let viewTimer: ReturnType<typeof setTimeout> | undefined;
+  const scheduleView = () => {
+    clearTimeout(viewTimer);
+    viewTimer = setTimeout(() => void disagreements.refresh().catch(() => undefined), 400);
+  };
+  context.subscriptions.push(
+    view,
+    vscode.languages.onDidChangeDiagnostics(scheduleView),
+    { dispose: () => clearTimeout(viewTimer) },
+    vscode.commands.registerCommand('studyExtraction.refreshDisagreements', async () => {
+      await disagreements.refresh();
+      return disagreements.studies;
+    }),
+    vscode.commands.registerCommand('studyExtraction.compareWithOtherReviewer', async (uri?: vscode.Uri) =>
+      compareWithOtherReviewer(await ready(), uri),
+    ),
+    vscode.commands.registerCommand(
+      'studyExtraction.adjudicateStudy',
+      async (args?: { rootUri?: string; study?: string }) => adjudicateStudy(await ready(), args),
+    ),
+    vscode.commands.registerCommand('studyExtraction.autoResolveTrivial', async (uri?: vscode.Uri) =>
+      autoResolveTrivial(await ready(), uri),
+    ),
+  );
+  scheduleView();
 
   return { ready: async () => void (await ready()) };
 }
@@ -268,4 +323,118 @@ async function showProgress(client: LanguageClient): Promise<ProgressResult> {
   if (picked && 'uri' in picked && picked.uri)
     await vscode.window.showTextDocument(vscode.Uri.parse(picked.uri));
   return result;
+}
+
+function toWorkspaceEdit(uri: vscode.Uri, edits: TextEditData[]): vscode.WorkspaceEdit {
+  const edit = new vscode.WorkspaceEdit();
+  for (const e of edits) {
+    edit.replace(
+      uri,
+      new vscode.Range(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character),
+      e.newText,
+    );
+  }
+  return edit;
+}
+
+/** The study of the active (or given) record. */
+async function studyRecordsOf(
+  client: LanguageClient,
+  uri = vscode.window.activeTextEditor?.document.uri,
+): Promise<StudyRecordsResult | null> {
+  if (!uri) return null;
+  return client.sendRequest(adjudicationRequests.studyRecords, { uri: uri.toString() });
+}
+
+/** VS Code's diff editor on the two reviewers' records of the current study. */
+async function compareWithOtherReviewer(
+  client: LanguageClient,
+  uri?: vscode.Uri,
+): Promise<{ left: string; right: string } | undefined> {
+  const records = await studyRecordsOf(client, uri);
+  if (!records) {
+    void vscode.window.showInformationMessage('Study Extraction: open a study record first.');
+    return undefined;
+  }
+  const current = (uri ?? vscode.window.activeTextEditor?.document.uri)?.toString();
+  const mine = records.reviewers.find((r) => r.uri === current) ?? records.reviewers[0];
+  const other = records.reviewers.find((r) => r !== mine);
+  if (!mine || !other) {
+    void vscode.window.showInformationMessage(
+      `Study Extraction: ${records.study} has only one reviewer's record so far.`,
+    );
+    return undefined;
+  }
+  await vscode.commands.executeCommand(
+    'vscode.diff',
+    vscode.Uri.parse(mine.uri),
+    vscode.Uri.parse(other.uri),
+    `${records.study}: ${mine.reviewer} ↔ ${other.reviewer}`,
+  );
+  return { left: mine.uri, right: other.uri };
+}
+
+/** Creates the study's consensus record (or adds new disagreements to it) and opens it. */
+async function adjudicateStudy(
+  client: LanguageClient,
+  args?: { rootUri?: string; study?: string },
+): Promise<vscode.Uri | undefined> {
+  let rootUri = args?.rootUri;
+  let study = args?.study;
+  if (!study) {
+    const records = await studyRecordsOf(client);
+    if (records) {
+      rootUri = records.rootUri;
+      study = records.study;
+    }
+  }
+  if (!study || !rootUri) {
+    const reviews = await client.sendRequest(requests.reviews);
+    const picks = reviews.flatMap((r) =>
+      r.studies.map((s) => ({ label: s, description: r.title, rootUri: r.rootUri })),
+    );
+    const picked = await vscode.window.showQuickPick(picks, { title: 'Adjudicate which study?' });
+    if (!picked) return undefined;
+    rootUri = picked.rootUri;
+    study = picked.label;
+  }
+  const result = await client.sendRequest(adjudicationRequests.adjudicateStudy, { rootUri, study });
+  if ('error' in result) {
+    void vscode.window.showErrorMessage(`Study Extraction: ${result.error}`);
+    return undefined;
+  }
+  const uri = vscode.Uri.parse(result.uri);
+  if (result.edits && result.edits.length > 0) {
+    await vscode.workspace.applyEdit(toWorkspaceEdit(uri, result.edits));
+    await (await vscode.workspace.openTextDocument(uri)).save();
+  }
+  await vscode.window.showTextDocument(uri);
+  vscode.window.setStatusBarMessage(
+    result.created
+      ? `Study Extraction: consensus record created with ${result.added} disagreement${result.added === 1 ? '' : 's'} to settle.`
+      : `Study Extraction: ${result.added} disagreement${result.added === 1 ? '' : 's'} still to settle.`,
+    5000,
+  );
+  return uri;
+}
+
+/** Settles whitespace, case and number-formatting differences in the study's consensus record. */
+async function autoResolveTrivial(
+  client: LanguageClient,
+  uri = vscode.window.activeTextEditor?.document.uri,
+): Promise<number> {
+  if (!uri) return 0;
+  const result = await client.sendRequest(adjudicationRequests.autoResolve, { uri: uri.toString() });
+  if ('error' in result) {
+    void vscode.window.showErrorMessage(`Study Extraction: ${result.error}`);
+    return 0;
+  }
+  if (result.edits && result.edits.length > 0)
+    await vscode.workspace.applyEdit(toWorkspaceEdit(vscode.Uri.parse(result.uri), result.edits));
+  void vscode.window.showInformationMessage(
+    result.resolved === 0
+      ? 'Study Extraction: no trivial differences to settle.'
+      : `Study Extraction: ${result.resolved} trivial difference${result.resolved === 1 ? '' : 's'} settled.`,
+  );
+  return result.resolved;
 }
