@@ -185,9 +185,8 @@ export function activate(context: vscode.ExtensionContext): StudyExtractionApi {
     vscode.commands.registerCommand('studyExtraction.compareWithOtherReviewer', async (uri?: vscode.Uri) =>
       compareWithOtherReviewer(await ready(), uri),
     ),
-    vscode.commands.registerCommand(
-      'studyExtraction.adjudicateStudy',
-      async (args?: { rootUri?: string; study?: string }) => adjudicateStudy(await ready(), args),
+    vscode.commands.registerCommand('studyExtraction.adjudicateStudy', async (args?: AdjudicateArgs) =>
+      adjudicateStudy(await ready(), args),
     ),
     vscode.commands.registerCommand('studyExtraction.autoResolveTrivial', async (uri?: vscode.Uri) =>
       autoResolveTrivial(await ready(), uri),
@@ -374,13 +373,18 @@ async function compareWithOtherReviewer(
   return { left: mine.uri, right: other.uri };
 }
 
+/** A study named directly, or a node of the Disagreements view (whose `study` holds the study). */
+type AdjudicateArgs = { rootUri?: string; study?: string | { rootUri: string; study: string } };
+
 /** Creates the study's consensus record (or adds new disagreements to it) and opens it. */
 async function adjudicateStudy(
   client: LanguageClient,
-  args?: { rootUri?: string; study?: string },
+  args?: AdjudicateArgs,
 ): Promise<vscode.Uri | undefined> {
-  let rootUri = args?.rootUri;
-  let study = args?.study;
+  // From the Disagreements view the argument is its tree node, which carries the study.
+  const fromView = typeof args?.study === 'object' ? args.study : undefined;
+  let rootUri = fromView?.rootUri ?? args?.rootUri;
+  let study = fromView?.study ?? (typeof args?.study === 'string' ? args.study : undefined);
   if (!study) {
     const records = await studyRecordsOf(client);
     if (records) {
