@@ -1,10 +1,14 @@
+import { writeFileSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { checkReview } from '../core/check';
+import { isCheckWorker, parallelRecordChecker, runCheckWorker } from './parallelCheck';
 import { nodeFileSystem } from '../core/fileSystem';
 import { findReviewRoot, openReview } from '../core/review';
 import { compareReview } from '../core/studyPairs';
+import { synthesizeReview } from '../core/synthesis/analysis';
 import { formatCompareCsv, formatCompareJson, formatCompareText } from './compareFormats';
 import { formatCheckGithub, formatCheckJson, formatCheckSarif, formatCheckText } from './checkFormats';
+import { formatSynthesizeCsv, formatSynthesizeJson, formatSynthesizeText } from './synthesizeFormats';
 import packageJson from '../../package.json';
 
 const VERSION = packageJson.version;
@@ -14,6 +18,7 @@ const USAGE = `Usage: study-extract <command> [review-dir] [options]
 Commands:
   check        validate review.yaml, the extraction schema and every record
   compare      disagreements between the two reviewers of every study, agreement statistics
+  synthesize   run the analyses of review.yaml: effect sizes, meta-analysis, subgroups
 
 Options:
   -h, --help     show help (also: study-extract <command> --help)
@@ -50,6 +55,23 @@ Options:
   -h, --help       show this help
 
 Exit status: 0, or 2 if it cannot run.
+`;
+
+const SYNTHESIZE_USAGE = `Usage: study-extract synthesize [review-dir] [--format text|json|csv] [--out FILE]
+
+Runs the analyses of review.yaml (synthesis.analyses). For each study, its consensus record speaks; else
+its two complete reviewer records when they agree on every value the analysis reads; else the study is
+excluded, with the reason. Effect sizes and pooling follow metafor (escalc, rma.uni).
+
+Options:
+  --format text    a table per analysis: studies, pooled estimate, subgroups, exclusions (default)
+  --format json    one JSON document: { analyses: [{ id, measure, model, method, k, estimate, ... }] }
+  --format csv     one row per study per analysis, with yi, vi, weight and the arm-level inputs
+  --out FILE       write the output to FILE instead of standard output
+  -h, --help       show this help
+
+Exit status: 0; 1 if an analysis cannot run (no study can be included, or its configuration is broken;
+a single study is reported without pooling and is not an error); 2 if the command cannot run.
 `;
 
 export interface CliIo {
@@ -136,6 +158,47 @@ async function runCompare(args: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
+async function runSynthesize(args: string[], io: CliIo): Promise<number> {
+  const { positional, options } = parseArgs(args, new Set(['--format', '--out']), new Set(['-h', '--help']));
+  if (options.has('-h') || options.has('--help')) {
+    io.stdout(SYNTHESIZE_USAGE);
+    return 0;
+  }
+  const format = (options.get('--format') as string | undefined) ?? 'text';
+  if (!['text', 'json', 'csv'].includes(format))
+    throw new UsageError(`unknown format "${format}" (expected text, json or csv)`);
+  const out = options.get('--out') as string | undefined;
+  if (out !== undefined && out.trim() === '') throw new UsageError('option --out needs a file name');
+  const root = await reviewRootFrom(positional, io);
+  if (!root) return 2;
+  const review = await openReview(root, nodeFileSystem);
+  const report = await synthesizeReview(review, nodeFileSystem);
+  const text =
+    format === 'json'
+      ? formatSynthesizeJson(report)
+      : format === 'csv'
+        ? formatSynthesizeCsv(report)
+        : formatSynthesizeText(report);
+  if (out !== undefined) {
+    const target = nodePath.resolve(io.cwd, out);
+    try {
+      writeFileSync(target, text);
+    } catch (error) {
+      io.stderr(
+        `study-extract: cannot write ${out}: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+      return 2;
+    }
+    io.stdout(
+      `Wrote ${out} (${report.analyses.length} analys${report.analyses.length === 1 ? 'is' : 'es'}).\n`,
+    );
+  } else io.stdout(text);
+  const failed = report.analyses.filter((a) => !a.runnable);
+  for (const a of failed)
+    io.stderr(`study-extract: analysis ${a.id} cannot run: ${a.reason ?? 'no study can be included'}\n`);
+  return failed.length > 0 ? 1 : 0;
+}
+
 async function runCheck(args: string[], io: CliIo): Promise<number> {
   const { positional, options } = parseArgs(args, new Set(['--format']), new Set(['-h', '--help']));
   if (options.has('-h') || options.has('--help')) {
@@ -159,7 +222,7 @@ async function runCheck(args: string[], io: CliIo): Promise<number> {
     io.stderr(`study-extract: no review.yaml found in ${start} or any folder above it\n`);
     return 2;
   }
-  const report = await checkReview(root, nodeFileSystem);
+  const report = await checkReview(root, nodeFileSystem, { checkRecords: parallelRecordChecker(__filename) });
   const display = (relative: string) => {
     const shown = nodePath.relative(io.cwd, nodePath.join(root, relative)).split(nodePath.sep).join('/');
     return shown === '' ? relative : shown;
@@ -174,6 +237,7 @@ async function runCheck(args: string[], io: CliIo): Promise<number> {
 const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
   check: runCheck,
   compare: runCompare,
+  synthesize: runSynthesize,
 };
 
 /** Runs the CLI; returns the exit status. Never throws. */
@@ -206,7 +270,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-if (require.main === module) {
+if (isCheckWorker()) {
+  void runCheckWorker();
+} else if (require.main === module) {
   void main(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),

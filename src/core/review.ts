@@ -10,6 +10,7 @@ import {
   type CompiledSchema,
 } from './schema';
 import { isPlainObject } from './schemaNavigator';
+import { validateAnalysesConfig } from './synthesis/analysisConfig';
 import { validateYaml } from './validate';
 import { parseYaml, YamlLocator, YAML_LIMITS, type YamlFile } from './yamlDocument';
 
@@ -143,6 +144,7 @@ export function validateReviewText(text: string): {
   const diagnostics = validateYaml(file, reviewFileSchemaValidator(), { documentName: 'review.yaml' });
   const config = readReviewConfig(file);
   const locator = new YamlLocator(file);
+  diagnostics.push(...validateAnalysesConfig(file, locator));
   const raw = file.usable && isPlainObject(file.value) ? file.value : {};
   if (typeof raw.records === 'string') {
     const parsed = parseRecordTemplate(raw.records);

@@ -176,7 +176,14 @@ export interface StartOptions {
   validationDelay?: number;
   /** Name of the review folder inside the temp folder (default: the temp folder itself). */
   folderName?: string;
+  /**
+   * Keep the dual-extraction diagnostics (`disagreement`, `unresolved-disagreement`). Off by default: the
+   * example's reviewers disagree on purpose, and validation tests look at validation alone.
+   */
+  comparison?: boolean;
 }
+
+const COMPARISON_CODES = new Set(['disagreement', 'unresolved-disagreement']);
 
 interface Waiter {
   uri: string;
@@ -236,7 +243,13 @@ export class LspClient {
     });
     connection.onNotification(
       'textDocument/publishDiagnostics',
-      (p: { uri: string; diagnostics: Diagnostic[] }) => client.onPublish(p.uri, p.diagnostics),
+      (p: { uri: string; diagnostics: Diagnostic[] }) =>
+        client.onPublish(
+          p.uri,
+          options.comparison
+            ? p.diagnostics
+            : p.diagnostics.filter((d) => !COMPARISON_CODES.has(String(d.code))),
+        ),
     );
     connection.onNotification('window/logMessage', (m: { type: number; message: string }) => {
       if (m.type === 1) client.errorLogs.push(m.message);
@@ -251,7 +264,10 @@ export class LspClient {
     connection.onRequest('client/unregisterCapability', () => null);
     connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => {
       client.configurationRequests.push(...p.items);
-      return p.items.map(() => ({ validation: { delay: options.validationDelay ?? 20 } }));
+      return p.items.map(() => ({
+        validation: { delay: options.validationDelay ?? 20 },
+        adjudicator: 'tester',
+      }));
     });
     connection.onRequest('workspace/workspaceFolders', () => [{ uri: client.uri(''), name: 'review' }]);
     connection.onRequest('window/workDoneProgress/create', () => null);
