@@ -1,0 +1,41 @@
+/**
+ * Drawings as plain element trees: one drawing function serves the standalone HTML report (serialized to
+ * text with escaping) and the webview (built with DOM calls, text only through text nodes).
+ */
+export interface SvgNode {
+  tag: string;
+  attrs?: Record<string, string | number | undefined>;
+  /** Text content; always inserted as text, never as markup. */
+  text?: string;
+  children?: SvgNode[];
+}
+
+export const SVG_NAMESPACE = 'http://www.w3.org/2000/svg';
+
+export function el(tag: string, attrs: SvgNode['attrs'] = {}, children: (SvgNode | undefined | false)[] = []): SvgNode {
+  return { tag, attrs, children: children.filter((c): c is SvgNode => !!c) };
+}
+
+export function textEl(tag: string, attrs: SvgNode['attrs'], text: string): SvgNode {
+  return { tag, attrs, text };
+}
+
+export function escapeXml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+const NAME = /^[A-Za-z][A-Za-z0-9:._-]*$/;
+
+/** Markup of an element tree; every text and attribute value escaped, odd names refused. */
+export function serializeSvg(node: SvgNode): string {
+  if (!NAME.test(node.tag)) throw new Error(`invalid element name ${JSON.stringify(node.tag)}`);
+  const attrs = Object.entries(node.attrs ?? {})
+    .filter(([, value]) => value !== undefined)
+    .map(([name, value]) => {
+      if (!NAME.test(name) || /^on/i.test(name)) throw new Error(`invalid attribute name ${JSON.stringify(name)}`);
+      return ` ${name}="${escapeXml(String(value))}"`;
+    })
+    .join('');
+  const inner = (node.text !== undefined ? escapeXml(node.text) : '') + (node.children ?? []).map(serializeSvg).join('');
+  return `<${node.tag}${attrs}>${inner}</${node.tag}>`;
+}
