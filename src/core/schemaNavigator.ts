@@ -141,12 +141,33 @@ export class SchemaNavigator {
       }
       stack.push(...children.reverse());
     }
-    if (!dependsOnValue) this.expansionCache.set(key, result);
+    if (!dependsOnValue) {
+      this.expansionCache.set(key, result);
+      this.valueIndependent.add(result);
+      this.childCache.set(result, new Map());
+    }
     return result;
   }
 
   /** The schemas of property `key` of an object whose schemas are `parents` (already expanded). */
+  /** Child expansions of value-independent expansions, by parent array and key: the hot path of a walk. */
+  private readonly childCache = new WeakMap<SchemaContext[], Map<string, SchemaContext[]>>();
+  private readonly valueIndependent = new WeakSet<SchemaContext[]>();
+
   propertySchemas(parents: SchemaContext[], key: string, childValue: unknown): SchemaContext[] {
+    const memo = this.valueIndependent.has(parents) ? this.childCache.get(parents) : undefined;
+    const hit = memo?.get(`p:${key}`);
+    if (hit) return hit;
+    const result = this.computePropertySchemas(parents, key, childValue);
+    if (memo && this.valueIndependent.has(result)) memo.set(`p:${key}`, result);
+    return result;
+  }
+
+  private computePropertySchemas(
+    parents: SchemaContext[],
+    key: string,
+    childValue: unknown,
+  ): SchemaContext[] {
     const children: SchemaContext[] = [];
     for (const { schema, base } of parents) {
       const own = schema.properties?.[key];
@@ -170,6 +191,16 @@ export class SchemaNavigator {
 
   /** The schemas of item `index` of an array whose schemas are `parents` (already expanded). */
   itemSchemas(parents: SchemaContext[], index: number, childValue: unknown): SchemaContext[] {
+    const memo = this.valueIndependent.has(parents) ? this.childCache.get(parents) : undefined;
+    const usesPrefix = parents.some((p) => Array.isArray(p.schema.prefixItems));
+    const hit = usesPrefix ? undefined : memo?.get('i');
+    if (hit) return hit;
+    const result = this.computeItemSchemas(parents, index, childValue);
+    if (memo && !usesPrefix && this.valueIndependent.has(result)) memo.set('i', result);
+    return result;
+  }
+
+  private computeItemSchemas(parents: SchemaContext[], index: number, childValue: unknown): SchemaContext[] {
     const children: SchemaContext[] = [];
     for (const { schema, base } of parents) {
       const prefix = schema.prefixItems;

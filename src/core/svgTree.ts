@@ -12,7 +12,11 @@ export interface SvgNode {
 
 export const SVG_NAMESPACE = 'http://www.w3.org/2000/svg';
 
-export function el(tag: string, attrs: SvgNode['attrs'] = {}, children: (SvgNode | undefined | false)[] = []): SvgNode {
+export function el(
+  tag: string,
+  attrs: SvgNode['attrs'] = {},
+  children: (SvgNode | undefined | false)[] = [],
+): SvgNode {
   return { tag, attrs, children: children.filter((c): c is SvgNode => !!c) };
 }
 
@@ -21,7 +25,12 @@ export function textEl(tag: string, attrs: SvgNode['attrs'], text: string): SvgN
 }
 
 export function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 const NAME = /^[A-Za-z][A-Za-z0-9:._-]*$/;
@@ -32,10 +41,12 @@ export function serializeSvg(node: SvgNode): string {
   const attrs = Object.entries(node.attrs ?? {})
     .filter(([, value]) => value !== undefined)
     .map(([name, value]) => {
-      if (!NAME.test(name) || /^on/i.test(name)) throw new Error(`invalid attribute name ${JSON.stringify(name)}`);
+      if (!NAME.test(name) || /^on/i.test(name))
+        throw new Error(`invalid attribute name ${JSON.stringify(name)}`);
       return ` ${name}="${escapeXml(String(value))}"`;
     })
     .join('');
-  const inner = (node.text !== undefined ? escapeXml(node.text) : '') + (node.children ?? []).map(serializeSvg).join('');
+  const inner =
+    (node.text !== undefined ? escapeXml(node.text) : '') + (node.children ?? []).map(serializeSvg).join('');
   return `<${node.tag}${attrs}>${inner}</${node.tag}>`;
 }

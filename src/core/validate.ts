@@ -8,7 +8,8 @@ import {
   unknownFieldDiagnostic,
 } from './schemaMessages';
 import { declaredProperties, isKnownProperty, isPlainObject, type SchemaContext } from './schemaNavigator';
-import { parseYaml, YamlLocator, type PathSegment, type YamlFile } from './yamlDocument';
+import { LineIndex } from './lineIndex';
+import { fastYamlValue, parseYaml, YamlLocator, type PathSegment, type YamlFile } from './yamlDocument';
 
 export interface ValidationOptions {
   /** How the top level is named in messages (default "the record"). */
@@ -80,13 +81,29 @@ export function validateYaml(
   return finish(diagnostics);
 }
 
-/** Parses and validates a study record's text. */
+/**
+ * Parses and validates a study record's text. Most records of a review are clean: they are read by the fast
+ * parser and validated on their data alone; any problem sends the text through the full parser, so that
+ * every diagnostic comes with its exact position.
+ */
 export function validateRecordText(
   text: string,
   schema: CompiledSchema,
   expectations: RecordExpectations = {},
 ): Diagnostic[] {
+  const fast = fastYamlValue(text);
+  if (fast) {
+    const probe = validateYaml(valueOnlyFile(text, fast.value), schema, { recordRules: expectations });
+    if (probe.length === 0) return probe;
+  }
   return validateYaml(parseYaml(text), schema, { recordRules: expectations });
+}
+
+const NO_LINES = new LineIndex('');
+
+/** A parsed file without positions (for a probe whose diagnostics are only counted). */
+function valueOnlyFile(text: string, value: unknown): YamlFile {
+  return { text, lines: NO_LINES, doc: undefined, value, usable: true, diagnostics: [] };
 }
 
 function finish(diagnostics: Diagnostic[]): Diagnostic[] {

@@ -1,3 +1,4 @@
+import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, Node, Pair } from 'yaml';
 import { type Diagnostic, type Range } from './diagnostic';
@@ -148,6 +149,48 @@ export function parseYaml(text: string): YamlFile {
   }
   // Syntax errors leave a partial document; it is still checked so that a half-typed record gets help.
   return { text, lines, doc, value, usable: true, diagnostics };
+}
+
+/**
+ * Constructs that the fast reader leaves to the full parser: anchors and aliases (bounded expansion), tags,
+ * directives and document markers, merge keys, and number spellings the two parsers read differently.
+ */
+const NEEDS_FULL_PARSER =
+  /(^|[\s[{,:-])[&*!][^\s,\]}]|^%|^(---|\.\.\.)(\s|$)|<<\s*:|\b\d[\d_]*_\d|\b0[box][0-9a-f]|[-+]?\.(inf|nan)\b/im;
+
+/**
+ * The data of a YAML text, read by a fast parser without positions, for bulk work (checking thousands of
+ * clean records, comparing, pooling). `undefined` means "use `parseYaml`": the text has a construct the
+ * fast reader does not handle the same way, or a problem that needs an exact position.
+ */
+export function fastYamlValue(text: string): { value: unknown } | undefined {
+  if (text.length > YAML_LIMITS.maxLength || text.includes('\0') || NEEDS_FULL_PARSER.test(text))
+    return undefined;
+  try {
+    const value = loadYaml(text, { schema: CORE_SCHEMA, json: false });
+    return valueDepthExceeds(value, YAML_LIMITS.maxDepth) ? undefined : { value };
+  } catch {
+    return undefined;
+  }
+}
+
+function valueDepthExceeds(root: unknown, maxDepth: number): boolean {
+  const stack: [unknown, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth > maxDepth) return true;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** The data of a YAML text: fast when it can be, else through the full parser (`undefined` if unusable). */
+export function yamlValue(text: string): unknown {
+  const fast = fastYamlValue(text);
+  if (fast) return fast.value;
+  const file = parseYaml(text);
+  return file.usable ? file.value : undefined;
 }
 
 function firstSentence(message: string): string {
