@@ -6,7 +6,7 @@ import { resolveIdPath } from './idPath';
 import type { TextEdit } from './quickFix';
 import { isPlainObject } from './schemaNavigator';
 import { describeCompared, type StudyComparison } from './studyPairs';
-import { locate, parseYaml, YamlLocator } from './yamlDocument';
+import { locate, parseYaml, YamlLocator, type YamlFile } from './yamlDocument';
 import type { Diagnostic } from './diagnostic';
 
 export type Side = 'a' | 'b' | 'other';
@@ -25,14 +25,19 @@ export interface Adjudicator {
   date: string;
 }
 
-const DISAGREEMENT_COMMENT = ' disagreement:';
 const STRINGIFY = { lineWidth: 0, flowCollectionPadding: true } as const;
 /** The YAML library would print its warnings to the console (the language server's log). */
 const QUIET = { logLevel: 'error' } as const;
 
-function placeholderComment(study: StudyComparison, d: Disagreement): string {
+/** One line: a value as a reviewer reads it, newlines folded. */
+function oneLine(value: unknown): string {
+  return describeCompared(value).replace(/\s+/g, ' ').trim();
+}
+
+/** The note that marks a placeholder: `disagreement on arms[f2f].n: ek 28 · mk 25`. */
+function placeholderNote(study: StudyComparison, d: Disagreement): string {
   const [a, b] = study.reviewers;
-  return `${DISAGREEMENT_COMMENT} ${a} ${describeCompared(d.a)} · ${b} ${describeCompared(d.b)}`;
+  return `disagreement on ${d.path}: ${a} ${oneLine(d.a)} · ${b} ${oneLine(d.b)}`;
 }
 
 /** Fields already settled in a consensus record (its `adjudication:` entries). */
@@ -56,11 +61,109 @@ export function unresolvedDisagreements(study: StudyComparison): Disagreement[] 
   return study.disagreements.filter((d) => !settled.has(d.path));
 }
 
+/** Text changes by offset, applied together (they must not overlap): the rest of the text stays as it is. */
+class TextChanges {
+  private readonly changes: { start: number; end: number; text: string }[] = [];
+  constructor(readonly text: string) {}
+  replace(start: number, end: number, text: string): void {
+    this.changes.push({ start, end, text });
+  }
+  apply(): string {
+    let out = this.text;
+    for (const c of [...this.changes].sort((x, y) => y.start - x.start || y.end - x.end))
+      out = out.slice(0, c.start) + c.text + out.slice(c.end);
+    return out;
+  }
+}
+
+function lineEndOf(file: YamlFile, offset: number): number {
+  return file.lines.lineEnd(file.lines.positionAt(offset).line);
+}
+
+/** Appends a note to the comment of the line that holds `offset` (or starts a comment there). */
+function addNote(changes: TextChanges, file: YamlFile, offset: number, note: string): void {
+  const end = lineEndOf(file, offset);
+  const line = file.text.slice(
+    file.lines.offsetAt({ line: file.lines.positionAt(offset).line, character: 0 }),
+    end,
+  );
+  changes.replace(end, end, /(^|\s)#/.test(line) ? ` · ${note}` : ` # ${note}`);
+}
+
+/** A value written where a scalar stood: plain when it can be, quoted when it must (newlines, `#`, …). */
+function valueText(value: unknown): string {
+  if (typeof value === 'string' && /[\n\r]/.test(value)) return JSON.stringify(value);
+  if (value !== null && typeof value === 'object')
+    return stringify(value, { ...STRINGIFY, collectionStyle: 'flow' }).trim();
+  return stringify(value, STRINGIFY).trim();
+}
+
+/** The indentation of the keys of a block mapping. */
+function keyIndent(file: YamlFile, map: Node): number {
+  const first = isMap(map) ? (map.items[0]?.key as Node | undefined) : undefined;
+  return first?.range ? file.lines.positionAt(first.range[0]).character : 0;
+}
+
+/** Marks a placeholder for one disagreement in `file` (a reviewer's or the consensus record's text). */
+function markPlaceholder(
+  changes: TextChanges,
+  file: YamlFile,
+  study: StudyComparison,
+  d: Disagreement,
+): boolean {
+  const value = file.usable ? file.value : {};
+  const { path, matched, steps } = resolveIdPath(value, d.path);
+  const last = steps[steps.length - 1];
+  if (!last) return false;
+  const note = placeholderNote(study, d);
+  if ('id' in last) {
+    // A whole arm or outcome in one record only: a comment line by the list, the item itself untouched.
+    const list = locate(file.doc, matched === steps.length ? path.slice(0, -1) : path).node;
+    if (!isSeq(list) || list.flow || !list.range || list.items.length === 0) return false;
+    const item =
+      matched === steps.length
+        ? (list.items[path[path.length - 1] as number] as Node)
+        : (list.items[list.items.length - 1] as Node);
+    const at = file.lines.positionAt(item.range![0]);
+    const indent = ' '.repeat(Math.max(0, at.character - 2));
+    if (matched === steps.length) {
+      const lineStart = file.lines.offsetAt({ line: at.line, character: 0 });
+      changes.replace(lineStart, lineStart, `${indent}# ${note}\n`);
+    } else {
+      const end = lineEndOf(file, Math.max(list.range[1] - 1, list.range[0]));
+      changes.replace(end, end, `\n${indent}# ${note}`);
+    }
+    return true;
+  }
+  if (matched === steps.length) {
+    const location = locate(file.doc, path);
+    const node = location.node;
+    if (!node || !node.range || !(isScalar(node) || (node as { flow?: boolean }).flow)) return false;
+    changes.replace(node.range[0], node.range[1], 'null');
+    addNote(changes, file, node.range[0], note);
+    return true;
+  }
+  if (matched !== steps.length - 1) return false;
+  // A field the other reviewer has: added, empty, to the object.
+  const object = locate(file.doc, path).node;
+  if (!isMap(object) || !object.range) return false;
+  if (object.flow) {
+    const close = object.range[1] - 1;
+    const inner = file.text.slice(object.range[0] + 1, close).trim();
+    changes.replace(close, close, `${inner ? ', ' : ''}${last.key}: null `);
+    addNote(changes, file, close, note);
+    return true;
+  }
+  const end = lineEndOf(file, Math.max(object.range[1] - 1, object.range[0]));
+  changes.replace(end, end, `\n${' '.repeat(keyIndent(file, object))}${last.key}: null # ${note}`);
+  return true;
+}
+
 /**
- * The text of the study's consensus record: every agreed value (taken from the first reviewer's record,
- * with its provenance comments) and an empty, commented placeholder for each disagreement. Given the
- * existing consensus text, only the disagreements it has not settled and still holds as a reviewer's
- * value are marked; nothing settled is touched.
+ * The text of the study's consensus record: every agreed value (the first reviewer's record, with its
+ * provenance comments and layout) and an empty placeholder, marked with a `disagreement on …` note, for each
+ * disagreement. Given the existing consensus text, only disagreements it has not settled and still holds as
+ * a reviewer's value (or lacks) are marked; every other line stays as it is.
  */
 export function consensusRecordText(
   study: StudyComparison,
@@ -70,41 +173,57 @@ export function consensusRecordText(
 ): string {
   const [first] = study.records;
   if (!first) throw new Error(`Study ${study.study} has no reviewer record to start from.`);
-  const fromExisting = existing !== undefined;
-  const doc = parseDocument(fromExisting ? existing : first.file.text, QUIET);
-  if (!isMap(doc.contents)) throw new Error('The record to start from is not a mapping.');
-  if (!fromExisting) {
-    doc.set('reviewer', consensusName);
-    doc.set('status', 'draft');
-    for (const name of ignore) if (!/[.[\]*]/.test(name)) doc.delete(name);
-  }
-  const value = doc.toJS() as unknown;
-  const settled = adjudicatedFields(value);
-  for (const d of study.disagreements) {
-    if (settled.has(d.path)) continue;
-    const { path, matched, steps } = resolveIdPath(value, d.path);
-    const last = steps[steps.length - 1];
-    if (!last || !('key' in last)) continue; // a whole arm or outcome: settled through its code action
-    if (matched === steps.length) {
-      const current = doc.getIn(path);
-      const untouched = current === null || valuesAgree(current, d.a, 0) || valuesAgree(current, d.b, 0);
-      if (!untouched) continue;
-    } else if (matched !== steps.length - 1) continue;
-    const target = matched === steps.length ? path : [...path, last.key];
-    doc.setIn(target, doc.createNode(null));
-    const parent = doc.getIn(target.slice(0, -1), true) as Node | undefined;
-    const comment = placeholderComment(study, d);
-    if (isMap(parent) && parent.flow) {
-      // A comment inside `{ … }` would break it over several lines; it goes after the closing brace.
-      const note = `disagreement on ${last.key}:${comment.slice(DISAGREEMENT_COMMENT.length)}`;
-      if (!parent.comment?.includes(note))
-        parent.comment = parent.comment ? `${parent.comment} · ${note}` : ` ${note}`;
-    } else {
-      const node = doc.getIn(target, true) as Node | undefined;
-      if (isScalar(node)) node.comment = comment;
+  let text = existing ?? first.file.text;
+  if (existing === undefined) {
+    // The reviewer's bookkeeping becomes the consensus record's; top-level ignored fields are left out.
+    const file = parseYaml(text);
+    if (!file.doc || !isMap(file.doc.contents)) throw new Error('The record to start from is not a mapping.');
+    const changes = new TextChanges(text);
+    for (const [key, value] of [
+      ['reviewer', consensusName],
+      ['status', 'draft'],
+    ] as const) {
+      const node = locate(file.doc, [key]).node;
+      if (node?.range) changes.replace(node.range[0], node.range[1], value);
     }
+    const pairs = file.doc.contents.items;
+    pairs.forEach((pair, i) => {
+      const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+      if (!key || !ignore.includes(key) || !(pair.key as Node).range) return;
+      const start = file.lines.offsetAt({
+        line: file.lines.positionAt((pair.key as Node).range![0]).line,
+        character: 0,
+      });
+      const next = pairs[i + 1]?.key as Node | undefined;
+      const end = next?.range
+        ? file.lines.offsetAt({ line: file.lines.positionAt(next.range[0]).line, character: 0 })
+        : text.length;
+      changes.replace(start, end, '');
+    });
+    text = changes.apply();
   }
-  return doc.toString(STRINGIFY);
+  const file = parseYaml(text);
+  if (!file.usable || !file.doc) throw new Error('The record to start from cannot be parsed.');
+  const value = file.value;
+  const settled = adjudicatedFields(value);
+  const changes = new TextChanges(text);
+  for (const d of study.disagreements) {
+    if (settled.has(d.path) || text.includes(`disagreement on ${d.path}:`)) continue;
+    const { path, matched, steps } = resolveIdPath(value, d.path);
+    if (existing !== undefined && matched === steps.length) {
+      // Only a value still as one reviewer wrote it is replaced; the adjudicator's own edits stay.
+      const current = valueAtPath(value, path);
+      if (!(current === null || valuesAgree(current, d.a, 0) || valuesAgree(current, d.b, 0))) continue;
+    }
+    markPlaceholder(changes, file, study, d);
+  }
+  return changes.apply();
+}
+
+function valueAtPath(root: unknown, path: readonly (string | number)[]): unknown {
+  let node = root;
+  for (const segment of path) node = (node as Record<string | number, unknown> | undefined)?.[segment];
+  return node;
 }
 
 /**
@@ -160,43 +279,69 @@ export function minimalEdit(before: string, after: string): TextEdit {
   return { range: lines.rangeOf(start, endBefore), newText: after.slice(start, endAfter) };
 }
 
-function scalarText(value: unknown): string {
-  return stringify(value, STRINGIFY).trimEnd();
+/** Removes every note of `field` (on value lines, and comment lines of whole items). */
+function removeNotes(text: string, field: string): string {
+  const escaped = field.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return text
+    .replace(new RegExp(`^[ \\t]*# disagreement on ${escaped}: [^\\n]*\\n?`, 'gm'), '')
+    .replace(new RegExp(` · disagreement on ${escaped}: .*?(?= · disagreement on |$)`, 'gm'), '')
+    .replace(new RegExp(` # disagreement on ${escaped}: .*?(?= · disagreement on |$)`, 'gm'), (match) =>
+      match.replace(/^ # .*/, ''),
+    )
+    .replace(/ # · disagreement on /g, ' # disagreement on ');
 }
 
 /**
  * Writes a resolution into a consensus record: the chosen value at the field and an `adjudication:` entry.
- * A scalar is replaced in place (the rest of the file keeps its formatting); structure changes go through
- * the YAML document.
+ * Values are replaced where they stand (the rest of the file keeps its layout and comments); adding or
+ * removing a whole arm or outcome goes through the YAML document.
  */
 export function applyResolution(text: string, resolution: Resolution, adjudicator: Adjudicator): string {
-  const file = parseYaml(text);
+  const cleaned = removeNotes(text, resolution.field);
+  const file = parseYaml(cleaned);
   if (!file.usable || !file.doc || !isMap(file.doc.contents))
     throw new Error('The consensus record cannot be parsed; fix its syntax first.');
-  const value = file.value;
-  const { path, matched, steps } = resolveIdPath(value, resolution.field);
+  const { path, matched, steps } = resolveIdPath(file.value, resolution.field);
   const chosen = resolution.value;
-  let updated: string;
-
-  const location = matched === steps.length ? locate(file.doc, path) : undefined;
-  const node = location?.node;
-  const simple = chosen === null || ['string', 'number', 'boolean'].includes(typeof chosen);
-  if (location && isScalar(node) && node.range && simple && chosen !== null && !node.source?.includes('\n')) {
-    // In place: the value, and the placeholder's note if there is one; the rest of the line stays.
-    const lineEnd = file.lines.lineEnd(file.lines.positionAt(node.range[0]).line);
-    const key = String(path[path.length - 1]);
-    const rest = removePlaceholderNote(text.slice(node.range[1], lineEnd), key);
-    updated = text.slice(0, node.range[0]) + scalarText(chosen) + rest + text.slice(lineEnd);
-  } else {
-    const doc = parseDocument(text, QUIET);
-    const last = steps[steps.length - 1];
+  const absent = chosen === null || chosen === undefined;
+  const last = steps[steps.length - 1];
+  const changes = new TextChanges(cleaned);
+  let done = false;
+  if (last && 'key' in last && matched === steps.length) {
+    const location = locate(file.doc, path);
+    const node = location.node;
+    if (node?.range && (isScalar(node) || (node as { flow?: boolean }).flow)) {
+      changes.replace(node.range[0], node.range[1], absent ? 'null' : valueText(chosen));
+      done = true;
+    } else if (node?.range && location.pair && (location.pair.key as Node | null)?.range) {
+      // A block list or mapping: the value goes after its key, as a one-line flow collection.
+      const keyEnd = (location.pair.key as Node).range![1];
+      const colon = cleaned.indexOf(':', keyEnd);
+      changes.replace(
+        colon + 1,
+        lineEndOf(file, Math.max(node.range[1] - 1, node.range[0])),
+        ` ${absent ? 'null' : valueText(chosen)}`,
+      );
+      done = true;
+    }
+  } else if (last && 'key' in last && matched === steps.length - 1 && !absent) {
+    const object = locate(file.doc, path).node;
+    if (isMap(object) && !object.flow && object.range) {
+      const end = lineEndOf(file, Math.max(object.range[1] - 1, object.range[0]));
+      changes.replace(end, end, `\n${' '.repeat(keyIndent(file, object))}${last.key}: ${valueText(chosen)}`);
+      done = true;
+    }
+  }
+  let updated = done ? changes.apply() : '';
+  if (!done) {
+    const doc = parseDocument(cleaned, QUIET);
     if (matched === steps.length) {
-      if (chosen === null || chosen === undefined) doc.deleteIn(path);
+      if (absent) doc.deleteIn(path);
       else doc.setIn(path, doc.createNode(chosen));
     } else if (matched === steps.length - 1 && last) {
       if ('key' in last) {
-        if (chosen !== null && chosen !== undefined) doc.setIn([...path, last.key], doc.createNode(chosen));
-      } else if (chosen !== null && chosen !== undefined) {
+        if (!absent) doc.setIn([...path, last.key], doc.createNode(chosen));
+      } else if (!absent) {
         const list = doc.getIn(path, true);
         if (isSeq(list)) list.add(doc.createNode(chosen));
         else doc.setIn(path, doc.createNode([chosen]));
@@ -209,17 +354,6 @@ export function applyResolution(text: string, resolution: Resolution, adjudicato
     updated = doc.toString(STRINGIFY);
   }
   return appendAdjudication(updated, resolution, adjudicator);
-}
-
-/** Removes the disagreement note of `key` from the rest of a line (a scalar's own note, or one after `}`). */
-function removePlaceholderNote(rest: string, key: string): string {
-  const own = rest.replace(new RegExp(`\\s*#${DISAGREEMENT_COMMENT}.*$`), '');
-  const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const note = new RegExp(`(\\s*#\\s?|\\s·\\s)disagreement on ${escaped}: .*?(?=\\s·\\sdisagreement on |$)`);
-  return own
-    .replace(note, (match) => (match.includes('#') ? ' # ' : ''))
-    .replace(/\s*#\s*·\s/, ' # ')
-    .replace(/\s*#\s*$/, '');
 }
 
 /** Adds an entry to the `adjudication:` list (creating the list at the end of the record if needed). */

@@ -54,13 +54,17 @@ interface Walk {
   rootB: unknown;
 }
 
+/** `outcomes[*].label` → a pattern: `[*]` any id, a bare `*` any one key; everything else literal. */
 function idPathPattern(pattern: string): RegExp {
-  const escaped = pattern
-    .replace(/[.+?^${}()|\\]/g, '\\$&')
-    .replace(/\[\*\]/g, '\\[[^\\]]*\\]')
-    .replace(/\[(?!\^)/g, '\\[')
-    .replace(/\*/g, '[^.\\[]*');
-  return new RegExp(`^${escaped}$`);
+  let source = '';
+  for (let i = 0; i < pattern.length; i++) {
+    if (pattern.startsWith('[*]', i)) {
+      source += '\\[[^\\]]*\\]';
+      i += 2;
+    } else if (pattern[i] === '*') source += '[^.[]*';
+    else source += pattern[i]!.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`);
 }
 
 /** Whether two leaf values agree: numbers within tolerance, text after trimming and Unicode normalization. */
@@ -103,7 +107,8 @@ function join(path: string, key: string): string {
   return path === '' ? key : `${path}.${key}`;
 }
 
-function isIgnored(walk: Walk, key: string, path: string): boolean {
+function isIgnored(walk: Walk, key: string, path: string, topLevel: boolean): boolean {
+  if (topLevel && BOOKKEEPING_FIELDS.includes(key)) return true;
   return walk.ignoreNames.has(key) || walk.ignorePatterns.some((p) => p.test(path));
 }
 
@@ -134,12 +139,15 @@ function compareNodes(
   docB: PathSegment[] | undefined,
   anchorA: PathSegment[],
   anchorB: PathSegment[],
+  matchedById = false,
 ): void {
   if (isPlainObject(a) && isPlainObject(b)) {
     const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
     for (const key of keys) {
       const childPath = join(path, key);
-      if (isIgnored(walk, key, childPath)) continue;
+      if (isIgnored(walk, key, childPath, path === '')) continue;
+      // Items matched by id agree on it by construction: counting it would inflate the agreement.
+      if (matchedById && key === 'id') continue;
       const inA = key in a && !absent(a[key]);
       const inB = key in b && !absent(b[key]);
       compareNodes(
@@ -148,7 +156,7 @@ function compareNodes(
         b[key],
         childPath,
         // Keys of `results` are arm ids: one field across arms, like `arms[*]`.
-        join(field, field.endsWith('results') ? '*' : key),
+        join(field, /(^|\.)results$/.test(field) ? '*' : key),
         inA ? [...docA!, key] : undefined,
         inB ? [...docB!, key] : undefined,
         inA ? [...docA!, key] : docA!,
@@ -182,6 +190,7 @@ function compareNodes(
           [...docB!, ib],
           [...docA!, ia],
           [...docB!, ib],
+          true,
         );
       } else {
         // An arm (or outcome) in one record only is one disagreement about it, not one per field.
@@ -233,7 +242,7 @@ export function compareRecords(
   options: CompareOptions,
   schema?: CompiledSchema,
 ): RecordComparison {
-  const ignoreNames = new Set([...BOOKKEEPING_FIELDS, ...options.ignore.filter((i) => !/[.[\]*]/.test(i))]);
+  const ignoreNames = new Set(options.ignore.filter((i) => !/[.[\]*]/.test(i)));
   const ignorePatterns = options.ignore.filter((i) => /[.[\]*]/.test(i)).map(idPathPattern);
   const walk: Walk = {
     options,

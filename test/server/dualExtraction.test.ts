@@ -89,7 +89,7 @@ describe('adjudication', () => {
     assert.ok(existsSync(client.path(CONSENSUS)));
     const text = readFileSync(client.path(CONSENSUS), 'utf8');
     assert.match(text, /reviewer: consensus/);
-    assert.match(text, /n: null # disagreement: ek 28 · mk 25/);
+    assert.match(text, /n: null .*disagreement on arms\[f2f\]\.n: ek 28 · mk 25/);
     assert.equal(readFileSync(client.path('records/ek/preschl-2011.study.yaml'), 'utf8'), ekBefore);
     const again = await client.request<{ error?: string; created?: boolean }>(
       'studyExtraction/adjudicateStudy',
@@ -124,7 +124,7 @@ describe('adjudication', () => {
     assert.ok(useEk, actions.map((a) => a.title).join(' | '));
     assert.ok(actions.some((a) => a.title === "Use mk's value (25)"));
     const updated = applyEdits(text, useEk.edit.changes[uri]!);
-    assert.match(updated, /- id: f2f\n(.*\n)*?\s+n: 28\n/);
+    assert.match(updated, /- id: f2f\n(.*\n)*?\s+n: 28\s/);
     assert.match(
       updated,
       /adjudication:\n\s+- field: arms\[f2f\]\.n\n\s+chosen: a\n\s+value: 28\n\s+adjudicator: tester\n\s+date: \d{4}-\d{2}-\d{2}/,

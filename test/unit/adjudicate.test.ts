@@ -178,25 +178,34 @@ describe('consensusRecordText: a new consensus record', async () => {
     assert.equal(valueAt(text, 'notes'), undefined);
   });
 
-  test('a block-style disagreement is an empty value with a `disagreement:` comment naming both values', () => {
+  test('a block-style disagreement is an empty value; its line keeps its provenance and gains a note naming the field and both values', () => {
     assert.equal(valueAt(text, 'arms[f2f].n'), null);
-    assert.match(lineWith(text, '    n: null'), /^\s+n: null\s+# disagreement: ek 28 · mk 25$/);
+    assert.match(
+      lineWith(text, '    n: null'),
+      /^\s+n: null\s+# src: Table 1 · disagreement on arms\[f2f\]\.n: ek 28 · mk 25$/,
+    );
     assert.equal(valueAt(text, 'outcomes[alliance].instrument'), null);
-    assert.match(lineWith(text, 'instrument:'), /# disagreement: ek WAI · mk wai$/);
+    assert.match(
+      lineWith(text, 'instrument:'),
+      /# disagreement on outcomes\[alliance\]\.instrument: ek WAI · mk wai$/,
+    );
   });
 
   test('a field one reviewer left out is a placeholder too ("not extracted" on that side)', () => {
     assert.equal(valueAt(text, 'outcomes[alliance].timepoint'), null);
-    assert.match(lineWith(text, 'timepoint:'), /# disagreement: ek post-treatment · mk \(not extracted\)$/);
+    assert.match(
+      lineWith(text, 'timepoint:'),
+      /# disagreement on outcomes\[alliance\]\.timepoint: ek post-treatment · mk \(not extracted\)$/,
+    );
   });
 
   test('inside a flow mapping the value is emptied and the note follows the closing brace', () => {
     assert.equal(valueAt(text, 'outcomes[alliance].results.f2f.mean'), null);
     const line = lineWith(text, 'f2f: {');
     // The mapping stays on one line; its provenance is kept and the note names the field.
-    assert.match(line, /^\s+f2f: \{ mean: null, sd: 0\.9, n: 28 \} #/);
+    assert.match(line, /^\s+f2f: \{ mean: null, sd: 0\.9, n: 28 \}\s+#/);
     assert.match(line, /src: Table 2/);
-    assert.match(line, /disagreement on mean: ek 5\.7 · mk 5\.75/);
+    assert.match(line, /disagreement on outcomes\[alliance\]\.results\.f2f\.mean: ek 5\.7 · mk 5\.75/);
   });
 
   test('one placeholder per disagreement, nothing else emptied', () => {
@@ -246,8 +255,11 @@ describe('applyResolution: the chosen value in place and an adjudication entry',
     const beforeLines = before.split('\n');
     const afterLines = once.split('\n');
     const changed = beforeLines.findIndex((line, i) => line !== afterLines[i]);
-    assert.equal(beforeLines[changed], '    n: null # disagreement: ek 28 · mk 25');
-    assert.equal(afterLines[changed], '    n: 28');
+    assert.equal(
+      beforeLines[changed],
+      '    n: null                          # src: Table 1 · disagreement on arms[f2f].n: ek 28 · mk 25',
+    );
+    assert.equal(afterLines[changed], '    n: 28                          # src: Table 1');
     // Everything after that line is unchanged up to the end of the old text; only the entry is appended.
     const appendedAt = beforeLines.length - 1; // the old text ends with a newline
     assert.deepEqual(afterLines.slice(changed + 1, appendedAt), beforeLines.slice(changed + 1, appendedAt));
@@ -393,7 +405,10 @@ describe('an existing consensus record is extended, never overwritten', async ()
     const extended = consensusRecordText(second, 'consensus', ['notes'], consensus);
     // New placeholders.
     assert.equal(valueAt(extended, 'citation.journal'), null);
-    assert.match(lineWith(extended, 'journal:'), /# disagreement: ek BMC Psychiatry · mk BMC Psychiatr$/);
+    assert.match(
+      lineWith(extended, 'journal:'),
+      /# src: title page · disagreement on citation\.journal: ek BMC Psychiatry · mk BMC Psychiatr$/,
+    );
     assert.equal(valueAt(extended, 'arms[online].n'), null);
     // Settled fields keep their adjudicated values; the adjudication list is unchanged.
     assert.equal(valueAt(extended, 'arms[f2f].n'), 28);
@@ -468,14 +483,10 @@ describe('consensusRecordText: a whole arm in one record only', async () => {
   // (`arms[waitlist]`) are skipped ("settled through its code action"), so the arm is copied from the
   // first reviewer's record unmarked, as if agreed; the issue asks for a marked placeholder for each
   // disagreement.
-  test(
-    'the arm is marked as a disagreement in the consensus record',
-    { todo: 'whole-arm disagreements are not marked in the consensus record (see report)' },
-    () => {
-      const text = consensusRecordText(study, 'consensus', ['notes']);
-      assert.match(text, /disagreement/);
-    },
-  );
+  test('the arm is marked as a disagreement in the consensus record', () => {
+    const text = consensusRecordText(study, 'consensus', ['notes']);
+    assert.match(text, /disagreement/);
+  });
 });
 
 describe('trivialResolutions: whitespace, letter case and number formatting only', async () => {
@@ -616,67 +627,52 @@ adjudication:
   // BUG (src/core/adjudicate.ts consensusRecordText): given the existing text it re-serializes the whole
   // document (doc.toString), so every aligned comment, flow sequence and block scalar is reformatted, not
   // only the lines of the new placeholders.
-  test(
-    'adding placeholders to an existing record leaves its other lines byte-identical',
-    { todo: 'consensusRecordText rewrites the formatting of an existing consensus record (see report)' },
-    () => {
-      const extended = consensusRecordText(study, 'consensus', ['notes'], HAND);
-      // instrument (WAI, ek's value) and f2f's mean become placeholders and timepoint (missing here) is
-      // added; every other line of the adjudicator's text must still be there, unchanged and in order.
-      const kept = HAND.split('\n').filter((line) => !/instrument: WAI|f2f: \{ mean: 5\.7,/.test(line));
-      const lines = extended.split('\n');
-      let at = 0;
-      for (const line of kept) {
-        const found = lines.indexOf(line, at);
-        assert.ok(found >= 0, `line lost or reformatted: ${JSON.stringify(line)}\n${extended}`);
-        at = found + 1;
-      }
-      assert.equal(valueAt(extended, 'outcomes[alliance].instrument'), null);
-    },
-  );
+  test('adding placeholders to an existing record leaves its other lines byte-identical', () => {
+    const extended = consensusRecordText(study, 'consensus', ['notes'], HAND);
+    // instrument (WAI, ek's value) and f2f's mean become placeholders and timepoint (missing here) is
+    // added; every other line of the adjudicator's text must still be there, unchanged and in order.
+    const kept = HAND.split('\n').filter((line) => !/instrument: WAI|f2f: \{ mean: 5\.7,/.test(line));
+    const lines = extended.split('\n');
+    let at = 0;
+    for (const line of kept) {
+      const found = lines.indexOf(line, at);
+      assert.ok(found >= 0, `line lost or reformatted: ${JSON.stringify(line)}\n${extended}`);
+      at = found + 1;
+    }
+    assert.equal(valueAt(extended, 'outcomes[alliance].instrument'), null);
+  });
 
   // BUG (src/core/adjudicate.ts applyResolution): a value that is not a scalar goes through
   // parseDocument + toString, which drops the field's own `# src:` comment and reformats the whole file.
-  test(
-    'a list value is written without losing provenance comments or reformatting other lines',
-    { todo: 'applyResolution with a list value drops comments and reformats the file (see report)' },
-    () => {
-      const resolved = applyResolution(
-        HAND,
-        { field: 'citation.authors', chosen: 'a', value: ['Smith J', 'Jones K', 'Lee A'] },
-        ADJUDICATOR,
-      );
-      assert.deepEqual(valueAt(resolved, 'citation.authors'), ['Smith J', 'Jones K', 'Lee A']);
-      assert.match(resolved, /authors:.*# src: title page/);
-      assert.ok(resolved.includes('    n: 25                          # src: Table 1\n'));
-      assert.ok(resolved.includes('    label: >-\n      Online CBT\n      via email\n'));
-    },
-  );
+  test('a list value is written without losing provenance comments or reformatting other lines', () => {
+    const resolved = applyResolution(
+      HAND,
+      { field: 'citation.authors', chosen: 'a', value: ['Smith J', 'Jones K', 'Lee A'] },
+      ADJUDICATOR,
+    );
+    assert.deepEqual(valueAt(resolved, 'citation.authors'), ['Smith J', 'Jones K', 'Lee A']);
+    assert.match(resolved, /authors:.*# src: title page/);
+    assert.ok(resolved.includes('    n: 25                          # src: Table 1\n'));
+    assert.ok(resolved.includes('    label: >-\n      Online CBT\n      via email\n'));
+  });
 
   // BUG (src/core/adjudicate.ts applyResolution): the in-place branch writes stringify(value) at the
   // placeholder's position; for a multi-line string that is a block scalar whose lines are not indented,
   // and the record no longer parses.
-  test(
-    'a multi-line text value is written as valid YAML',
-    { todo: 'applyResolution writes an unindented block scalar for multi-line text (see report)' },
-    () => {
-      const text = consensusRecordText(study, 'consensus', ['notes']);
-      const resolved = applyResolution(
-        text,
-        {
-          field: 'outcomes[alliance].instrument',
-          chosen: 'other',
-          value: 'Working Alliance\nInventory (short)\n',
-        },
-        ADJUDICATOR,
-      );
-      const file = parseYaml(resolved);
-      assert.deepEqual(file.diagnostics, []);
-      assert.equal(
-        valueAt(resolved, 'outcomes[alliance].instrument'),
-        'Working Alliance\nInventory (short)\n',
-      );
-      assert.equal(valueAt(resolved, 'arms[f2f].group'), 'face-to-face');
-    },
-  );
+  test('a multi-line text value is written as valid YAML', () => {
+    const text = consensusRecordText(study, 'consensus', ['notes']);
+    const resolved = applyResolution(
+      text,
+      {
+        field: 'outcomes[alliance].instrument',
+        chosen: 'other',
+        value: 'Working Alliance\nInventory (short)\n',
+      },
+      ADJUDICATOR,
+    );
+    const file = parseYaml(resolved);
+    assert.deepEqual(file.diagnostics, []);
+    assert.equal(valueAt(resolved, 'outcomes[alliance].instrument'), 'Working Alliance\nInventory (short)\n');
+    assert.equal(valueAt(resolved, 'arms[f2f].group'), 'face-to-face');
+  });
 });

@@ -249,13 +249,28 @@ function wrap(text: string, width: number, size = FONT): string[] {
   return lines;
 }
 
-/** Decimals of the effect column: 2, or more when the intervals are narrower than 0.1 (risk differences). */
-function effectDecimals(widths: number[]): number {
-  const sorted = widths.filter((w) => Number.isFinite(w) && w > 0).sort((x, y) => x - y);
-  const median = sorted[Math.floor(sorted.length / 2)];
+/**
+ * Decimals of estimates on the shown scale: 2, or more when the studies' intervals are narrower than 0.1
+ * (risk differences), so that an interval never reads "[−0.01, −0.00]".
+ */
+export function displayDecimals(analysis: Pick<AnalysisResult, 'measure' | 'studies'>): number {
+  const scale = scaleOf(analysis.measure);
+  const widths = analysis.studies
+    .map((s) => {
+      const ci = s.back_transformed?.ci ?? [scale.display(s.ci[0]), scale.display(s.ci[1])];
+      return ci[1] - ci[0];
+    })
+    .filter((w) => Number.isFinite(w) && w > 0)
+    .sort((x, y) => x - y);
+  const median = widths[Math.floor(widths.length / 2)];
   let d = 2;
   while (median !== undefined && median * 10 ** d < 10 && d < 4) d++;
   return d;
+}
+
+/** The analysis' estimates on their shown scale: RR and OR exponentiated, COR as r (tanh). */
+export function shownValue(measure: string, y: number): number {
+  return scaleOf(measure).display(y);
 }
 
 const baseline = (mid: number, size = FONT) => mid + size * 0.35;
@@ -317,12 +332,7 @@ export function forestPlot(analysis: AnalysisResult, options: ForestPlotOptions 
   const overall = pooled ? pooledShown(a) : null;
 
   // Columns' text.
-  const decimals = effectDecimals(
-    a.studies.map((s) => {
-      const v = studyShown(s);
-      return v.ci[1] - v.ci[0];
-    }),
-  );
+  const decimals = displayDecimals(a);
   const f = (x: number) => formatNumber(x, decimals);
   const effectParts = (yi: number | null, ci: [number, number]): [string, string, string] => [
     yi === null ? '' : f(yi),

@@ -1,0 +1,220 @@
+// The study-characteristics table of a synthesis (HTML report, synthesis panel): per study its citation, its
+// arms and the analysed outcomes' instruments, time points and scales, read from the record that speaks for
+// it. Pure and browser-safe: only types come from analysis.ts and review.ts (which read files).
+//
+// Which record speaks, as in DESIGN §4: the consensus record; else the two complete reviewer records when
+// they agree on everything shown here. Otherwise a characteristics table still wants a row, so the first
+// reviewer's record is shown as provisional, with the reason — except in a blinded review while the records
+// are not both complete: nothing of either is shown then, so the table cannot unblind anyone.
+import type { ReviewConfig } from '../review';
+import { valuesAgree } from '../compare';
+import { isPlainObject } from '../schemaNavigator';
+import type { StudyRecord, StudyRecords } from './analysis';
+import { readAnalyses } from './analysisConfig';
+
+type Obj = Record<string, unknown>;
+
+export interface ArmCharacteristics {
+  id: string;
+  label: string | null;
+  group: string | null;
+  /** As extracted: a number, `NR`, or null when not extracted. */
+  n: number | 'NR' | null;
+}
+
+export interface OutcomeCharacteristics {
+  id: string;
+  label: string | null;
+  type: string | null;
+  instrument: string | null;
+  timepoint: string | null;
+  scale: { min: number; max: number; higherIsBetter: boolean } | null;
+  /** Ids of the analyses that read this outcome. */
+  analyses: string[];
+}
+
+export interface StudyCharacteristics {
+  study: string;
+  /** "Preschl 2011" (first author's surname and year), or the study id; the forest plot's label. */
+  label: string;
+  /** The first author as printed ("Preschl B"), and whether there are more. */
+  firstAuthor: string | null;
+  etAl: boolean;
+  year: number | null;
+  journal: string | null;
+  arms: ArmCharacteristics[];
+  /** The analysed outcomes (all outcomes when the review defines no analysis). */
+  outcomes: OutcomeCharacteristics[];
+  /**
+   * consensus: the adjudicated record; agreed: both reviewers' complete records agree on everything shown;
+   * provisional: one reviewer's record, not yet settled (see `note`); hidden: blinded until both records
+   * are complete; none: no readable record.
+   */
+  source: 'consensus' | 'agreed' | 'provisional' | 'hidden' | 'none';
+  /** Whose record is shown: "consensus", "ek + mk", "ek"; null when nothing is shown. */
+  record: string | null;
+  /** Why the row is provisional, hidden or empty. */
+  note: string | null;
+}
+
+export type CharacteristicsConfig = Pick<ReviewConfig, 'synthesis' | 'compare' | 'blind'>;
+
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : null);
+const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter(isPlainObject) : []);
+
+/** The part of a record the table shows; `analysed` maps outcome ids to the analyses reading them. */
+function shown(study: string, record: Obj, analysed: Map<string, string[]> | null) {
+  const citation = isPlainObject(record.citation) ? record.citation : {};
+  const authors = Array.isArray(citation.authors) ? citation.authors.filter((a) => text(a) !== null) : [];
+  const firstAuthor = (authors[0] as string | undefined) ?? null;
+  const year = isNumber(citation.year) ? citation.year : null;
+  const surname = firstAuthor?.trim().split(/\s+/)[0];
+  const arms: ArmCharacteristics[] = list(record.arms)
+    .filter((a) => text(a.id) !== null)
+    .map((a) => ({
+      id: a.id as string,
+      label: text(a.label),
+      group: text(a.group),
+      n: isNumber(a.n) ? a.n : a.n === 'NR' ? 'NR' : null,
+    }));
+  const outcomes: OutcomeCharacteristics[] = list(record.outcomes)
+    .filter((o) => text(o.id) !== null && (analysed === null || analysed.has(o.id as string)))
+    .map((o) => {
+      const scale = isPlainObject(o.scale) ? o.scale : undefined;
+      return {
+        id: o.id as string,
+        label: text(o.label),
+        type: text(o.type),
+        instrument: text(o.instrument),
+        timepoint: text(o.timepoint),
+        scale:
+          scale && isNumber(scale.min) && isNumber(scale.max)
+            ? { min: scale.min, max: scale.max, higherIsBetter: scale.higher_is_better !== false }
+            : null,
+        analyses: analysed?.get(o.id as string) ?? [],
+      };
+    });
+  return {
+    label: surname && year !== null ? `${surname} ${year}` : study,
+    firstAuthor,
+    etAl: authors.length > 1,
+    year,
+    journal: text(citation.journal),
+    arms,
+    outcomes,
+  };
+}
+
+type Shown = ReturnType<typeof shown>;
+
+/** Where two reviewers' shown values differ, as id paths (a few). */
+function differences(a: Shown, b: Shown, tolerance: number): string[] {
+  const out: string[] = [];
+  const check = (path: string, x: unknown, y: unknown) => {
+    if (!valuesAgree(x, y, tolerance)) out.push(path);
+  };
+  check('citation.authors[0]', a.firstAuthor, b.firstAuthor);
+  check('citation.year', a.year, b.year);
+  check('citation.journal', a.journal, b.journal);
+  const byId = <T extends { id: string }>(items: T[]) => new Map(items.map((i) => [i.id, i]));
+  for (const [kind, xs, ys] of [
+    ['arms', byId(a.arms), byId(b.arms)],
+    ['outcomes', byId(a.outcomes), byId(b.outcomes)],
+  ] as const) {
+    for (const id of new Set([...xs.keys(), ...ys.keys()])) {
+      const x = xs.get(id) as Obj | undefined;
+      const y = ys.get(id) as Obj | undefined;
+      if (!x || !y) {
+        out.push(`${kind}[${id}]`);
+        continue;
+      }
+      for (const key of Object.keys(x))
+        if (key !== 'analyses') check(`${kind}[${id}].${key}`, x[key], y[key]);
+    }
+  }
+  return out;
+}
+
+const names = (records: StudyRecord[]) => records.map((r) => r.reviewer).join(' and ');
+
+/** One row per study, in the order given (pure). */
+export function studyCharacteristics(
+  studies: readonly StudyRecords[],
+  config: CharacteristicsConfig,
+): StudyCharacteristics[] {
+  const analyses = readAnalyses(config.synthesis.analyses).filter((p) => p.config);
+  let analysed: Map<string, string[]> | null = null;
+  if (analyses.length > 0) {
+    analysed = new Map();
+    for (const p of analyses)
+      analysed.set(p.config!.outcome, [...(analysed.get(p.config!.outcome) ?? []), p.id]);
+  }
+  const tolerance = config.compare.tolerance;
+  return studies.map((study): StudyCharacteristics => {
+    const row = (
+      source: StudyCharacteristics['source'],
+      record: string | null,
+      value: Obj | undefined,
+      note: string | null,
+    ): StudyCharacteristics => ({
+      study: study.study,
+      ...(value
+        ? shown(study.study, value, analysed)
+        : {
+            label: study.study,
+            firstAuthor: null,
+            etAl: false,
+            year: null,
+            journal: null,
+            arms: [],
+            outcomes: [],
+          }),
+      source,
+      record,
+      note,
+    });
+    if (study.consensus?.value) return row('consensus', 'consensus', study.consensus.value, null);
+    const unreadableConsensus = study.consensus
+      ? `its consensus record (${study.consensus.path}) cannot be read as a YAML mapping; `
+      : '';
+    const readable = study.reviewers.filter((r) => r.value);
+    const complete = readable.filter((r) => r.status === 'complete');
+    const bothComplete = study.reviewers.length >= 2 && complete.length >= 2;
+    if (config.blind && !bothComplete) {
+      const waiting = study.reviewers.filter((r) => r.status !== 'complete');
+      const why =
+        study.reviewers.length < 2
+          ? 'only one reviewer has extracted it'
+          : `${names(waiting)} ${waiting.length === 1 ? 'has' : 'have'} not completed the record`;
+      return row('hidden', null, undefined, `${unreadableConsensus}blinded review: ${why}`);
+    }
+    if (bothComplete) {
+      const [a, b] = complete as [StudyRecord, StudyRecord];
+      const diff = differences(
+        shown(study.study, a.value!, analysed),
+        shown(study.study, b.value!, analysed),
+        tolerance,
+      );
+      if (diff.length === 0)
+        return row('agreed', `${a.reviewer} + ${b.reviewer}`, a.value, unreadableConsensus || null);
+      const more = diff.length > 3 ? ` and ${diff.length - 3} more` : '';
+      return row(
+        'provisional',
+        a.reviewer,
+        a.value,
+        `${unreadableConsensus}${a.reviewer} and ${b.reviewer} differ on ${diff.slice(0, 3).join(', ')}${more}; not adjudicated`,
+      );
+    }
+    const first = readable[0];
+    if (!first) return row('none', null, undefined, `${unreadableConsensus}no readable record`);
+    const waiting = study.reviewers.filter((r) => r.status !== 'complete');
+    const why =
+      study.reviewers.length < 2
+        ? `only ${first.reviewer} has extracted it`
+        : readable.length < 2
+          ? `the other record cannot be read`
+          : `${names(waiting)} ${waiting.length === 1 ? 'has' : 'have'} not completed the record`;
+    return row('provisional', first.reviewer, first.value, `${unreadableConsensus}${why}`);
+  });
+}

@@ -1,0 +1,474 @@
+// The synthesis as a standalone HTML report (`study-extract synthesize --format html`, the panel's export):
+// one document with its own styles (light, dark, print), no scripts and no external resources, readable in
+// any browser and printable. Every piece of record or protocol text is escaped; drawings come from
+// forestPlot() serialized by svgTree. Pure and deterministic: the caller passes the date.
+import { escapeXml, serializeSvg } from '../svgTree';
+import type { AnalysisResult, PooledFigures, SideInput, StudyResult, SynthesisReport } from './analysis';
+import type { StudyCharacteristics } from './characteristics';
+import {
+  displayDecimals,
+  forestPlot,
+  formatNumber,
+  formatP,
+  heterogeneityText,
+  MEASURE_SHORT,
+  modelText,
+  overallTestText,
+  formatSmall,
+} from './forestPlot';
+
+export interface SynthesisHtmlInput {
+  /** The review's title (review.yaml `title`). */
+  title: string;
+  /** When the report was made, as the caller wants it shown (an ISO date). */
+  generated: string;
+  report: SynthesisReport;
+  characteristics?: StudyCharacteristics[];
+}
+
+const esc = (text: string | number | null | undefined): string =>
+  text === null || text === undefined ? '' : escapeXml(String(text));
+
+const MEASURE_NAME: Record<string, string> = {
+  MD: 'Mean difference (MD)',
+  SMD: "Standardized mean difference (SMD, Hedges' g)",
+  RR: 'Risk ratio (RR), pooled as log RR',
+  OR: 'Odds ratio (OR), pooled as log OR',
+  RD: 'Risk difference (RD)',
+  COR: "Correlation (r), pooled as Fisher's z",
+};
+
+/** A number as the input was given, to at most `digits` decimals ("5.9", "1.012"). */
+function plain(value: number | undefined, digits = 3): string {
+  if (value === undefined || !Number.isFinite(value)) return '–';
+  const rounded = Number(value.toFixed(digits));
+  return formatNumber(rounded, decimalsOf(rounded));
+}
+
+function decimalsOf(value: number): number {
+  const text = String(value);
+  return text.includes('.') ? text.length - text.indexOf('.') - 1 : 0;
+}
+
+function interval(ci: readonly [number, number] | null | undefined, decimals: number): string {
+  return ci ? `[${formatNumber(ci[0], decimals)}, ${formatNumber(ci[1], decimals)}]` : '–';
+}
+
+function cell(content: string, cls?: string): string {
+  return `<td${cls ? ` class="${cls}"` : ''}>${content}</td>`;
+}
+
+function table(
+  headers: { text: string; cls?: string }[],
+  rows: string[],
+  caption?: string,
+  cls = '',
+): string {
+  return `<div class="table-wrap"><table${cls ? ` class="${cls}"` : ''}>${caption ? `<caption>${esc(caption)}</caption>` : ''}
+<thead><tr>${headers.map((h) => `<th scope="col"${h.cls ? ` class="${h.cls}"` : ''}>${esc(h.text)}</th>`).join('')}</tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody></table></div>`;
+}
+
+function sideText(side: SideInput | undefined, dichotomous: boolean): string {
+  if (!side) return '–';
+  const values = dichotomous
+    ? `${plain(side.events, 0)}/${plain(side.n, 0)}`
+    : `${plain(side.n, 0)} / ${plain(side.mean)} (${plain(side.sd)})`;
+  const arms = side.arms.length > 0 ? `<span class="sub">${esc(side.arms.join(' + '))}</span>` : '';
+  return `<span class="nw">${esc(values)}</span>${arms}`;
+}
+
+function studyRows(
+  a: AnalysisResult,
+  decimals: number,
+): { headers: { text: string; cls?: string }[]; rows: string[] } {
+  const back = a.studies.some((s) => s.back_transformed);
+  const short = MEASURE_SHORT[a.measure] ?? a.measure;
+  const correlation = a.measure === 'COR';
+  const dichotomous = a.measure === 'RR' || a.measure === 'OR' || a.measure === 'RD';
+  const level = `${Math.round(a.level * 100)}% CI`;
+  const conversions = a.studies.some((s) => s.conversions.length > 0);
+  const headers = [
+    { text: 'Study' },
+    ...(a.subgroups ? [{ text: 'Subgroup' }] : []),
+    ...(correlation
+      ? [{ text: 'r (from)' }, { text: 'n', cls: 'num' }]
+      : [
+          { text: dichotomous ? 'Experimental events/n' : 'Experimental n / mean (SD)' },
+          { text: dichotomous ? 'Control events/n' : 'Control n / mean (SD)' },
+        ]),
+    { text: 'yi', cls: 'num' },
+    { text: 'vi', cls: 'num' },
+    { text: level, cls: 'num' },
+    ...(back ? [{ text: `${short} [${level}]`, cls: 'num' }] : []),
+    { text: 'Weight', cls: 'num' },
+    { text: 'Record' },
+    ...(conversions ? [{ text: 'Conversions' }] : []),
+  ];
+  const rows = a.studies.map((s: StudyResult) => {
+    const r = s.inputs.correlation;
+    const cells = [
+      cell(
+        `${esc(s.label)}${s.label === s.study ? '' : `<span class="sub">${esc(s.study)}</span>`}`,
+        'study',
+      ),
+      ...(a.subgroups ? [cell(esc(s.subgroup))] : []),
+      ...(correlation
+        ? [
+            cell(r ? `${esc(plain(r.r))}<span class="sub">${esc(r.source)}</span>` : '–'),
+            cell(esc(r ? plain(r.n, 0) : '–'), 'num'),
+          ]
+        : [
+            cell(sideText(s.inputs.experimental, dichotomous)),
+            cell(sideText(s.inputs.control, dichotomous)),
+          ]),
+      cell(esc(formatNumber(s.yi, 4)), 'num'),
+      cell(esc(formatNumber(s.vi, 4)), 'num'),
+      cell(esc(interval(s.ci, 4)), 'num'),
+      ...(back
+        ? [
+            cell(
+              s.back_transformed
+                ? esc(
+                    `${formatNumber(s.back_transformed.yi, decimals)} ${interval(s.back_transformed.ci, decimals)}`,
+                  )
+                : '–',
+              'num',
+            ),
+          ]
+        : []),
+      cell(esc(s.weight === null ? '–' : `${formatNumber(s.weight, 1)}%`), 'num'),
+      cell(esc(s.source)),
+      ...(conversions
+        ? [
+            cell(
+              s.conversions.length > 0
+                ? `<ul>${s.conversions.map((c) => `<li>${esc(c)}</li>`).join('')}</ul>`
+                : '',
+            ),
+          ]
+        : []),
+    ];
+    return `<tr class="study" data-study="${esc(s.study)}">${cells.join('')}</tr>`;
+  });
+  return { headers, rows };
+}
+
+/** "RR 0.49 [0.34, 0.70]" on the shown scale, with the pooled scale in brackets for transformed measures. */
+function estimateText(f: PooledFigures, measure: string, decimals: number): string {
+  const short = MEASURE_SHORT[measure] ?? measure;
+  if (f.estimate === null || f.ci === null) return '–';
+  const shown = f.back_transformed
+    ? `${short} ${formatNumber(f.back_transformed.estimate, decimals)} ${interval(f.back_transformed.ci, decimals)}`
+    : `${short} ${formatNumber(f.estimate, decimals)} ${interval(f.ci, decimals)}`;
+  return shown;
+}
+
+function pooledSection(a: AnalysisResult, decimals: number): string {
+  if (!a.pooled || a.estimate === null) {
+    const why = a.reason ?? 'no pooled estimate.';
+    return `<p class="note">${esc(a.runnable ? 'Not pooled' : 'Cannot run')}: ${esc(why)}</p>`;
+  }
+  const scaleName =
+    a.measure === 'RR' || a.measure === 'OR' ? `log ${a.measure}` : a.measure === 'COR' ? "Fisher's z" : null;
+  const lines = [
+    `<li><strong>${esc(modelText(a))}, k = ${esc(a.k)}:</strong> ${esc(estimateText(a, a.measure, decimals))}${
+      scaleName
+        ? ` <span class="muted">(${esc(scaleName)} ${esc(formatNumber(a.estimate, 4))} ${esc(interval(a.ci, 4))}, SE ${esc(formatNumber(a.se, 4))})</span>`
+        : ` <span class="muted">(SE ${esc(formatNumber(a.se, 4))})</span>`
+    }</li>`,
+    `<li>Test for overall effect: ${esc(overallTestText(a))}</li>`,
+  ];
+  if (a.pi) {
+    const pi = a.back_transformed?.pi ?? a.pi;
+    lines.push(
+      `<li>${esc(`${Math.round(a.level * 100)}% prediction interval: ${interval(pi, decimals)}`)}</li>`,
+    );
+  }
+  const extra = a.model === 'random' && a.tau2_se !== null ? ` (SE of τ² ${formatNumber(a.tau2_se, 4)})` : '';
+  lines.push(
+    `<li>Heterogeneity: ${esc(heterogeneityText(a, a.model))}${a.h2 !== null ? `, H² = ${esc(formatNumber(a.h2, 2))}` : ''}${esc(extra)}</li>`,
+  );
+  return `<ul class="pooled">${lines.join('')}</ul>`;
+}
+
+function subgroupSection(a: AnalysisResult, decimals: number): string {
+  if (!a.subgroups || a.subgroups.length === 0) return '';
+  const rows = a.subgroups.map((s) => {
+    const pooled = s.estimate !== null;
+    return `<tr>${[
+      cell(esc(s.label)),
+      cell(esc(s.k), 'num'),
+      cell(esc(pooled ? estimateText(s, a.measure, decimals) : `not pooled`), 'num'),
+      cell(esc(pooled && a.model === 'random' ? formatSmall(s.tau2) : '–'), 'num'),
+      cell(esc(pooled ? `${formatNumber(s.i2, 1)}%` : '–'), 'num'),
+      cell(esc(pooled ? `Q(${s.q_df}) = ${formatNumber(s.q, 2)}, ${formatP(s.q_p)}` : '–'), 'num'),
+      cell(esc(pooled ? overallTestText(s) : '–'), 'num'),
+    ].join('')}</tr>`;
+  });
+  const test = a.subgroup_test
+    ? `<p>Test for subgroup differences: ${esc(`Q(${a.subgroup_test.df}) = ${formatNumber(a.subgroup_test.q, 2)}, ${formatP(a.subgroup_test.p)}`)} <span class="muted">(${esc(a.subgroup_test.method)})</span></p>`
+    : '';
+  return `<h3>Subgroups</h3>
+${table(
+  [
+    { text: 'Subgroup' },
+    { text: 'k', cls: 'num' },
+    { text: `Estimate [${Math.round(a.level * 100)}% CI]`, cls: 'num' },
+    { text: 'τ²', cls: 'num' },
+    { text: 'I²', cls: 'num' },
+    { text: 'Heterogeneity', cls: 'num' },
+    { text: 'Effect', cls: 'num' },
+  ],
+  rows,
+)}
+${test}`;
+}
+
+function pompSection(a: AnalysisResult): string {
+  if (!a.descriptive || a.descriptive.groups.length === 0) return '';
+  const rows = a.descriptive.groups.map(
+    (g) =>
+      `<tr>${[
+        cell(esc(g.group)),
+        cell(esc(g.k), 'num'),
+        cell(esc(formatNumber(g.mean, 1)), 'num'),
+        cell(esc(`${formatNumber(g.min, 1)}–${formatNumber(g.max, 1)}`), 'num'),
+        cell(esc(g.studies.map((s) => `${s.study} ${formatNumber(s.pomp, 1)}`).join(', '))),
+      ].join('')}</tr>`,
+  );
+  return `<h3>Means as percent of the maximum possible score (POMP)</h3>
+<p class="muted">Descriptive, not pooled: each arm group's mean as a percentage of its instrument's range, across studies.</p>
+${table(
+  [
+    { text: 'Group' },
+    { text: 'k', cls: 'num' },
+    { text: 'Mean', cls: 'num' },
+    { text: 'Range', cls: 'num' },
+    { text: 'Studies' },
+  ],
+  rows,
+  undefined,
+  'pomp',
+)}`;
+}
+
+function settings(a: AnalysisResult): string {
+  const items: [string, string][] = [];
+  if (a.outcome) items.push(['Outcome', a.outcome]);
+  items.push(['Measure', MEASURE_NAME[a.measure] ?? a.measure]);
+  items.push(['Model', a.model === 'random' ? 'Random effects' : 'Common effect']);
+  if (a.model === 'random') items.push(['τ² estimator', a.method]);
+  items.push([
+    'Confidence intervals',
+    `${Math.round(a.level * 100)}%, ${a.ci_method === 'hksj' ? 'Knapp-Hartung (t distribution)' : 'normal (z)'}`,
+  ]);
+  items.push(['Studies', `${a.studies.length} included, ${a.excluded.length} excluded`]);
+  return `<dl class="settings">${items.map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${esc(v)}</dd></div>`).join('')}</dl>`;
+}
+
+function analysisSection(a: AnalysisResult, index: number): string {
+  const anchor = `analysis-${index + 1}`;
+  const heading = a.title ?? a.id;
+  if (!a.measure) {
+    return `<section class="analysis" id="${anchor}">
+<h2>${esc(heading)} <span class="id">${esc(a.id)}</span></h2>
+<p class="note">Cannot run: ${esc(a.reason ?? 'the configuration is broken.')}</p>
+</section>`;
+  }
+  const decimals = displayDecimals(a);
+  const parts = [
+    `<section class="analysis" id="${anchor}">`,
+    `<h2>${esc(heading)}${a.title ? ` <span class="id">${esc(a.id)}</span>` : ''}</h2>`,
+    settings(a),
+  ];
+  if (a.studies.length > 0) {
+    parts.push(
+      `<figure class="forest">${serializeSvg(forestPlot(a, { width: 900 }))}<figcaption>Forest plot: squares sized by weight with ${esc(Math.round(a.level * 100))}% confidence intervals${a.pooled ? ', the pooled estimate as a diamond' : ''}${a.pi ? ' and the prediction interval below it' : ''}.</figcaption></figure>`,
+    );
+  }
+  parts.push('<h3>Pooled result</h3>', pooledSection(a, decimals));
+  parts.push(subgroupSection(a, decimals));
+  if (a.studies.length > 0) {
+    const { headers, rows } = studyRows(a, decimals);
+    parts.push(`<h3>Included studies (${a.studies.length})</h3>`, table(headers, rows, undefined, 'studies'));
+  }
+  if (a.excluded.length > 0) {
+    parts.push(
+      `<h3>Excluded studies (${a.excluded.length})</h3>`,
+      table(
+        [{ text: 'Study' }, { text: 'Reason' }],
+        a.excluded.map(
+          (e) =>
+            `<tr class="excluded" data-study="${esc(e.study)}">${cell(esc(e.study))}${cell(esc(e.reason))}</tr>`,
+        ),
+      ),
+    );
+  }
+  parts.push(pompSection(a), '</section>');
+  return parts.filter((p) => p !== '').join('\n');
+}
+
+const SOURCE_TEXT: Record<StudyCharacteristics['source'], string> = {
+  consensus: 'consensus',
+  agreed: 'agreed',
+  provisional: 'provisional',
+  hidden: 'hidden (blinded)',
+  none: 'none',
+};
+
+function characteristicsSection(rows: StudyCharacteristics[]): string {
+  const body = rows.map((c) => {
+    const citation = c.firstAuthor
+      ? `${c.firstAuthor}${c.etAl ? ' et al.' : ''}${c.year !== null ? ` (${c.year})` : ''}`
+      : c.year !== null
+        ? String(c.year)
+        : '';
+    const arms = c.arms.map(
+      (arm) =>
+        `<li>${esc(arm.label ?? arm.id)} <span class="muted">(${esc(arm.group ?? 'no group')}, n = ${esc(arm.n ?? '?')})</span></li>`,
+    );
+    const outcomes = c.outcomes.map((o) => {
+      const details = [
+        o.instrument,
+        o.timepoint,
+        o.scale
+          ? `scale ${formatNumber(o.scale.min, decimalsOf(o.scale.min))}–${formatNumber(o.scale.max, decimalsOf(o.scale.max))}${o.scale.higherIsBetter ? '' : ', lower is better'}`
+          : null,
+      ].filter((d): d is string => !!d);
+      return `<li>${esc(o.label ?? o.id)}${details.length > 0 ? ` <span class="muted">(${esc(details.join('; '))})</span>` : ''}</li>`;
+    });
+    return `<tr class="characteristics" data-study="${esc(c.study)}">${[
+      cell(
+        `${esc(c.label)}${c.label === c.study ? '' : `<span class="sub">${esc(c.study)}</span>`}`,
+        'study',
+      ),
+      cell(esc(citation)),
+      cell(esc(c.journal ?? '')),
+      cell(arms.length > 0 ? `<ul>${arms.join('')}</ul>` : ''),
+      cell(outcomes.length > 0 ? `<ul>${outcomes.join('')}</ul>` : ''),
+      cell(
+        `${esc(SOURCE_TEXT[c.source])}${c.record && c.source !== 'consensus' ? ` <span class="muted">(${esc(c.record)})</span>` : ''}${c.note ? `<span class="sub">${esc(c.note)}</span>` : ''}`,
+      ),
+    ].join('')}</tr>`;
+  });
+  return `<section id="characteristics">
+<h2>Study characteristics</h2>
+${table(
+  [
+    { text: 'Study' },
+    { text: 'First author (year)' },
+    { text: 'Journal' },
+    { text: 'Arms (group, n)' },
+    { text: 'Analysed outcomes' },
+    { text: 'Record' },
+  ],
+  body,
+  undefined,
+  'characteristics',
+)}
+</section>`;
+}
+
+const STYLE = `
+:root {
+  color-scheme: light dark;
+  --fg: #1b1b1f; --bg: #ffffff; --muted: #5d5d66; --rule: #d7d7de; --head: #f3f4f7; --accent: #0b57a4;
+  --square: #1f4e79; --diamond: #1b1b1f; --note-bg: #fff7e0; --note-fg: #5b4300;
+}
+@media (prefers-color-scheme: dark) {
+  :root {
+    --fg: #e4e4e8; --bg: #18181b; --muted: #a3a3ad; --rule: #3b3b42; --head: #23232a; --accent: #7ab8ff;
+    --square: #8cc4ff; --diamond: #e4e4e8; --note-bg: #3a300f; --note-fg: #f3dc9b;
+  }
+}
+* { box-sizing: border-box; }
+html { background: var(--bg); }
+body {
+  margin: 0 auto; max-width: 1120px; padding: 2rem 1.5rem 4rem; color: var(--fg); background: var(--bg);
+  font: 15px/1.5 system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif;
+}
+h1 { font-size: 1.7rem; line-height: 1.25; margin: 0 0 .25rem; }
+h2 { font-size: 1.3rem; margin: 2.5rem 0 .5rem; padding-top: .5rem; border-top: 2px solid var(--rule); }
+h3 { font-size: 1.05rem; margin: 1.5rem 0 .4rem; }
+a { color: var(--accent); }
+.meta, .muted, figcaption { color: var(--muted); }
+.id { font: .8em ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; color: var(--muted); font-weight: normal; }
+nav ol { margin: .5rem 0 0; padding-left: 1.4rem; }
+dl.settings { display: flex; flex-wrap: wrap; gap: .25rem 1.75rem; margin: .5rem 0 1rem; }
+dl.settings div { display: flex; gap: .4rem; }
+dl.settings dt { color: var(--muted); }
+dl.settings dd { margin: 0; }
+figure.forest { margin: 1rem 0; overflow-x: auto; }
+figure.forest svg { display: block; max-width: 100%; height: auto; color: var(--fg); }
+.fp-square { fill: var(--square); }
+.fp-diamond.fp-overall { fill: var(--diamond); }
+figcaption { font-size: .85rem; margin-top: .25rem; }
+.table-wrap { overflow-x: auto; margin: .25rem 0 1rem; }
+table { border-collapse: collapse; font-size: .85rem; font-variant-numeric: tabular-nums; }
+th, td { padding: .3rem .55rem; border-bottom: 1px solid var(--rule); text-align: left; vertical-align: top; }
+thead th { background: var(--head); border-bottom: 2px solid var(--rule); font-weight: 600; }
+td.num, th.num { text-align: right; white-space: nowrap; }
+td.study, .nw { white-space: nowrap; }
+td ul { margin: 0; padding-left: 1rem; }
+.sub { display: block; font-size: .8em; color: var(--muted); }
+ul.pooled { padding-left: 1.2rem; margin: .25rem 0; }
+.note { background: var(--note-bg); color: var(--note-fg); padding: .5rem .75rem; border-radius: 4px; }
+footer { margin-top: 3rem; font-size: .8rem; color: var(--muted); }
+@media print {
+  :root {
+    --fg: #000; --bg: #fff; --muted: #444; --rule: #bbb; --head: #eee; --accent: #000; --square: #000;
+    --diamond: #000; --note-bg: #fff; --note-fg: #000;
+  }
+  body { max-width: none; padding: 0; font-size: 10pt; }
+  nav { display: none; }
+  section.analysis { break-before: page; }
+  figure, tr, dl { break-inside: avoid; }
+  .table-wrap, figure.forest { overflow: visible; }
+  a { color: inherit; text-decoration: none; }
+  .note { border: 1px solid #999; }
+}
+`;
+
+/** The whole report: a standalone HTML5 document without scripts. */
+export function synthesisHtmlReport(input: SynthesisHtmlInput): string {
+  const { report } = input;
+  const analyses = report.analyses;
+  const toc = [
+    ...analyses.map(
+      (a, i) =>
+        `<li><a href="#analysis-${i + 1}">${esc(a.title ?? a.id)}</a>${a.pooled ? ` <span class="muted">${esc(`k = ${a.k}, ${estimateText(a, a.measure, displayDecimals(a))}`)}</span>` : ''}</li>`,
+    ),
+    ...(input.characteristics ? ['<li><a href="#characteristics">Study characteristics</a></li>'] : []),
+  ];
+  const body = [
+    `<header>
+<h1>${esc(input.title)}</h1>
+<p class="meta">Synthesis report · generated ${esc(input.generated)} · ${esc(analyses.length)} ${analyses.length === 1 ? 'analysis' : 'analyses'}</p>
+</header>`,
+    toc.length > 0 ? `<nav aria-label="Contents"><ol>${toc.join('')}</ol></nav>` : '',
+    '<main>',
+    analyses.length === 0 ? '<p class="note">review.yaml defines no analyses (synthesis.analyses).</p>' : '',
+    ...analyses.map(analysisSection),
+    input.characteristics ? characteristicsSection(input.characteristics) : '',
+    '</main>',
+    `<footer>Made by Study Extraction. Effect sizes and pooling follow metafor (escalc, rma.uni). For each study its consensus record speaks; else its two complete reviewer records when they agree on every value an analysis reads; else the study is excluded, with the reason.</footer>`,
+  ];
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<meta name="generator" content="Study Extraction">
+<title>${esc(`${input.title} — synthesis report`)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+${body.filter((b) => b !== '').join('\n')}
+</body>
+</html>
+`;
+}
