@@ -43,6 +43,8 @@ function layer(folder, { paths = [], patterns = [] }) {
 export default defineConfig([
   globalIgnores([
     'dist/',
+    'dist-test/',
+    'test-results/',
     'node_modules/',
     '.vscode-test/',
     'out/',

@@ -1,0 +1,126 @@
+// The commands: New Study Record creates a valid record from the review's schema; Next Missing Field
+// moves the cursor to the first empty required field.
+import * as assert from 'node:assert/strict';
+import { after, before, describe, it } from 'mocha';
+import * as vscode from 'vscode';
+import {
+  activateExtension,
+  diagnosticsOf,
+  fileUri,
+  hasCode,
+  revertAndCloseAll,
+  TEST_TIMEOUT_MS,
+  waitForDiagnostics,
+} from './helpers';
+
+interface NextMissingField {
+  position: { line: number; character: number };
+  field: string;
+  kind: 'missing' | 'empty';
+  remaining: number;
+}
+
+/** The line numbers of keys whose value is empty and that have no nested lines: empty leaf fields. */
+function emptyLeafLines(document: vscode.TextDocument): number[] {
+  const lines: number[] = [];
+  const indent = (text: string) => /^\s*(?:- )?/.exec(text)![0].length;
+  for (let i = 0; i < document.lineCount; i++) {
+    const text = document.lineAt(i).text;
+    if (!/^\s*(?:- )?[A-Za-z_][\w-]*:\s*(?:#.*)?$/.test(text)) continue;
+    let next = i + 1;
+    while (next < document.lineCount && document.lineAt(next).isEmptyOrWhitespace) next++;
+    const nested = next < document.lineCount && indent(document.lineAt(next).text) > indent(text);
+    if (!nested) lines.push(i);
+  }
+  return lines;
+}
+
+describe('Commands', function () {
+  this.timeout(TEST_TIMEOUT_MS);
+  const relative = 'records/ek/new-2024.study.yaml';
+  before(activateExtension);
+  after(async () => {
+    await revertAndCloseAll();
+    await vscode.workspace.fs.delete(fileUri(relative)).then(
+      () => undefined,
+      () => undefined,
+    );
+  });
+
+  it('New Study Record creates records/ek/new-2024.study.yaml without errors', async () => {
+    const expected = fileUri(relative);
+    const uri = await vscode.commands.executeCommand<vscode.Uri | undefined>(
+      'studyExtraction.newStudyRecord',
+      {
+        study: 'new-2024',
+        reviewer: 'ek',
+      },
+    );
+    assert.ok(uri, 'the command returned no Uri (see its error message)');
+    assert.equal(uri.fsPath, expected.fsPath);
+    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    assert.match(text, /^study: new-2024$/m);
+    assert.match(text, /^reviewer: ek$/m);
+    const editor = vscode.window.activeTextEditor;
+    assert.equal(editor?.document.uri.fsPath, expected.fsPath, 'the new record is not the active editor');
+    assert.equal(editor.document.languageId, 'study-record');
+
+    // Its empty fields are "not extracted yet" (information), never errors.
+    const diagnostics = await waitForDiagnostics(
+      uri,
+      hasCode('not-extracted'),
+      'the check of the new record',
+    );
+    const errors = diagnostics.filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+    assert.deepEqual(
+      errors.map((d) => `${d.range.start.line + 1}: ${d.message}`),
+      [],
+      'the new record has errors',
+    );
+  });
+
+  it('Next Missing Field moves the cursor to the first empty required field', async () => {
+    const uri = fileUri(relative);
+    const editor = await vscode.window.showTextDocument(uri);
+    const start = new vscode.Position(0, 0);
+    editor.selection = new vscode.Selection(start, start);
+
+    const result = await vscode.commands.executeCommand<NextMissingField | null>(
+      'studyExtraction.nextMissingField',
+    );
+    assert.ok(result, 'no missing field found in a new record');
+    const expectedLine = emptyLeafLines(editor.document)[0];
+    assert.ok(expectedLine !== undefined, 'the new record has no empty field');
+    assert.equal(result.position.line, expectedLine, `went to ${JSON.stringify(result)}`);
+    assert.equal(result.kind, 'empty');
+    const key = /^\s*(?:- )?([\w-]+):/.exec(editor.document.lineAt(expectedLine).text)![1]!;
+    assert.ok(
+      result.field.endsWith(key),
+      `field ${result.field} is not the \`${key}\` of line ${expectedLine + 1}`,
+    );
+    assert.ok(result.remaining >= 2, `remaining: ${result.remaining}`);
+    const active = vscode.window.activeTextEditor!;
+    assert.equal(active.document.uri.fsPath, uri.fsPath);
+    assert.deepEqual(
+      { line: active.selection.active.line, character: active.selection.active.character },
+      result.position,
+      'the cursor is not at the field',
+    );
+    assert.ok(active.selection.isEmpty);
+    assert.ok(
+      diagnosticsOf(uri).some((d) => d.range.start.line === expectedLine),
+      'the field has no "not extracted yet" diagnostic',
+    );
+
+    const second = await vscode.commands.executeCommand<NextMissingField | null>(
+      'studyExtraction.nextMissingField',
+    );
+    assert.ok(second);
+    assert.equal(
+      second.position.line,
+      emptyLeafLines(editor.document)[1],
+      'the second call goes to the next field',
+    );
+    assert.equal(active.selection.active.line, second.position.line);
+  });
+});
