@@ -1,14 +1,21 @@
-import { writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { checkReview } from '../core/check';
 import { isCheckWorker, parallelRecordChecker, runCheckWorker } from './parallelCheck';
 import { nodeFileSystem } from '../core/fileSystem';
 import { findReviewRoot, openReview } from '../core/review';
 import { compareReview } from '../core/studyPairs';
-import { synthesizeReview } from '../core/synthesis/analysis';
+import { loadStudies, runAnalyses } from '../core/synthesis/analysis';
+import { studyCharacteristics } from '../core/synthesis/characteristics';
+import { synthesisHtmlReport } from '../core/synthesis/report';
 import { formatCompareCsv, formatCompareJson, formatCompareText } from './compareFormats';
 import { formatCheckGithub, formatCheckJson, formatCheckSarif, formatCheckText } from './checkFormats';
-import { formatSynthesizeCsv, formatSynthesizeJson, formatSynthesizeText } from './synthesizeFormats';
+import {
+  formatSynthesizeCsv,
+  formatSynthesizeJson,
+  formatSynthesizeSvg,
+  formatSynthesizeText,
+} from './synthesizeFormats';
 import packageJson from '../../package.json';
 
 const VERSION = packageJson.version;
@@ -57,7 +64,7 @@ Options:
 Exit status: 0, or 2 if it cannot run.
 `;
 
-const SYNTHESIZE_USAGE = `Usage: study-extract synthesize [review-dir] [--format text|json|csv] [--out FILE]
+const SYNTHESIZE_USAGE = `Usage: study-extract synthesize [review-dir] [--format text|json|csv|html|svg] [--analysis ID] [--out FILE]
 
 Runs the analyses of review.yaml (synthesis.analyses). For each study, its consensus record speaks; else
 its two complete reviewer records when they agree on every value the analysis reads; else the study is
@@ -66,12 +73,18 @@ excluded, with the reason. Effect sizes and pooling follow metafor (escalc, rma.
 Options:
   --format text    a table per analysis: studies, pooled estimate, subgroups, exclusions (default)
   --format json    one JSON document: { analyses: [{ id, measure, model, method, k, estimate, ... }] }
-  --format csv     one row per study per analysis, with yi, vi, weight and the arm-level inputs
-  --out FILE       write the output to FILE instead of standard output
+  --format csv     long format: one row per study per analysis (included or excluded), with yi, vi,
+                   weight and the arm-level inputs
+  --format html    a standalone report (no scripts): forest plots, study tables, exclusions, subgroups,
+                   POMP and the study characteristics; prints well
+  --format svg     the forest plot of one analysis (--analysis, default the first that can run)
+  --analysis ID    only this analysis (every format)
+  --out FILE       write the output to FILE (atomically) instead of standard output
   -h, --help       show this help
 
 Exit status: 0; 1 if an analysis cannot run (no study can be included, or its configuration is broken;
-a single study is reported without pooling and is not an error); 2 if the command cannot run.
+a single study is reported without pooling and is not an error); 2 if the command cannot run (bad
+arguments, no review, an unknown --analysis, a file that cannot be written).
 `;
 
 export interface CliIo {
@@ -158,40 +171,91 @@ async function runCompare(args: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
+const SYNTHESIZE_FORMATS = ['text', 'json', 'csv', 'html', 'svg'];
+
+/** Writes through a temporary file in the same folder and a rename, so a reader never sees half a file. */
+function writeAtomically(target: string, text: string): void {
+  const temp = nodePath.join(nodePath.dirname(target), `.${nodePath.basename(target)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(temp, text);
+    renameSync(temp, target);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
+}
+
+/** The report's date: SOURCE_DATE_EPOCH (reproducible builds) or now, as an ISO date-time in UTC. */
+function reportDate(): string {
+  const epoch = Number(process.env.SOURCE_DATE_EPOCH);
+  const date = Number.isFinite(epoch) && process.env.SOURCE_DATE_EPOCH ? new Date(epoch * 1000) : new Date();
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
 async function runSynthesize(args: string[], io: CliIo): Promise<number> {
-  const { positional, options } = parseArgs(args, new Set(['--format', '--out']), new Set(['-h', '--help']));
+  const { positional, options } = parseArgs(
+    args,
+    new Set(['--format', '--out', '--analysis']),
+    new Set(['-h', '--help']),
+  );
   if (options.has('-h') || options.has('--help')) {
     io.stdout(SYNTHESIZE_USAGE);
     return 0;
   }
   const format = (options.get('--format') as string | undefined) ?? 'text';
-  if (!['text', 'json', 'csv'].includes(format))
-    throw new UsageError(`unknown format "${format}" (expected text, json or csv)`);
+  if (!SYNTHESIZE_FORMATS.includes(format))
+    throw new UsageError(`unknown format "${format}" (expected text, json, csv, html or svg)`);
   const out = options.get('--out') as string | undefined;
   if (out !== undefined && out.trim() === '') throw new UsageError('option --out needs a file name');
+  const only = options.get('--analysis') as string | undefined;
   const root = await reviewRootFrom(positional, io);
   if (!root) return 2;
   const review = await openReview(root, nodeFileSystem);
-  const report = await synthesizeReview(review, nodeFileSystem);
-  const text =
-    format === 'json'
-      ? formatSynthesizeJson(report)
-      : format === 'csv'
-        ? formatSynthesizeCsv(report)
-        : formatSynthesizeText(report);
+  const studies = await loadStudies(review, nodeFileSystem);
+  let report = runAnalyses(review, studies);
+  if (only !== undefined) {
+    const found = report.analyses.filter((a) => a.id === only);
+    if (found.length === 0) {
+      const ids = report.analyses.map((a) => a.id);
+      io.stderr(
+        `study-extract: no analysis "${only}" in review.yaml (${ids.length > 0 ? `analyses: ${ids.join(', ')}` : 'it defines none'})\n`,
+      );
+      return 2;
+    }
+    report = { analyses: found };
+  }
+  if (format === 'svg') {
+    const drawn = report.analyses.find((a) => a.runnable) ?? report.analyses[0];
+    if (!drawn) {
+      io.stderr(
+        'study-extract: review.yaml defines no analyses (synthesis.analyses): no forest plot to draw\n',
+      );
+      return 2;
+    }
+    report = { analyses: [drawn] };
+  }
+  let text: string;
+  if (format === 'json') text = formatSynthesizeJson(report);
+  else if (format === 'csv') text = formatSynthesizeCsv(report);
+  else if (format === 'html')
+    text = synthesisHtmlReport({
+      title: review.config.title,
+      generated: reportDate(),
+      report,
+      characteristics: studyCharacteristics(studies, review.config),
+    });
+  else if (format === 'svg') text = formatSynthesizeSvg(report.analyses[0]!);
+  else text = formatSynthesizeText(report);
   if (out !== undefined) {
-    const target = nodePath.resolve(io.cwd, out);
     try {
-      writeFileSync(target, text);
+      writeAtomically(nodePath.resolve(io.cwd, out), text);
     } catch (error) {
       io.stderr(
         `study-extract: cannot write ${out}: ${error instanceof Error ? error.message : String(error)}\n`,
       );
       return 2;
     }
-    io.stdout(
-      `Wrote ${out} (${report.analyses.length} analys${report.analyses.length === 1 ? 'is' : 'es'}).\n`,
-    );
+    io.stderr(`wrote ${out}\n`);
   } else io.stdout(text);
   const failed = report.analyses.filter((a) => !a.runnable);
   for (const a of failed)

@@ -1,4 +1,6 @@
 import type { AnalysisResult, PooledFigures, StudyResult, SynthesisReport } from '../core/synthesis/analysis';
+import { serializeSvg } from '../core/svgTree';
+import { forestPlot } from '../core/synthesis/forestPlot';
 
 // ---------------------------------------------------------------------------------------------------------
 // JSON: DESIGN §3's fields first, in its order, then the extras under keys the contract does not use.
@@ -303,4 +305,11 @@ export function formatSynthesizeCsv(report: SynthesisReport): string {
     }
   }
   return `${rows.map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// SVG: the forest plot of one analysis as a standalone file (white background, the title on top).
+
+export function formatSynthesizeSvg(analysis: AnalysisResult): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${serializeSvg(forestPlot(analysis, { theme: 'print' }))}\n`;
 }

@@ -240,11 +240,12 @@ describe('synthesize --format csv and --out', () => {
     assert.match(result.stdout, /fox-2019,.*mail \+ phone/);
   });
 
-  test('--out writes the document to a file and says so', () => {
+  test('--out writes the document to a file and says so on stderr', () => {
     const file = path.join(dir, 'bcg.json');
     const result = runCli(['synthesize', BCG, '--format', 'json', '--out', file]);
     assert.equal(result.status, 0);
-    assert.match(result.stdout, /^Wrote .*bcg\.json \(4 analyses\)\.\n$/);
+    assert.equal(result.stdout, '');
+    assert.equal(result.stderr, `wrote ${file}\n`);
     assert.equal(readFileSync(file, 'utf8'), json(BCG).stdout);
     const relative = runCli(['synthesize', '--out', 'out.txt'], BCG);
     assert.equal(relative.status, 0);
@@ -372,9 +373,9 @@ describe('exit status', () => {
   });
 
   test('2 for bad arguments or no review; --help', () => {
-    const badFormat = runCli(['synthesize', BCG, '--format', 'html']);
+    const badFormat = runCli(['synthesize', BCG, '--format', 'pdf']);
     assert.equal(badFormat.status, 2);
-    assert.match(badFormat.stderr, /unknown format "html" \(expected text, json or csv\)/);
+    assert.match(badFormat.stderr, /unknown format "pdf" \(expected text, json, csv, html or svg\)/);
     const noValue = runCli(['synthesize', BCG, '--out']);
     assert.equal(noValue.status, 2);
     const dir = mkdtempSync(path.join(tmpdir(), 'no-review-'));
@@ -389,7 +390,7 @@ describe('exit status', () => {
     assert.equal(help.status, 0);
     assert.match(
       help.stdout,
-      /^Usage: study-extract synthesize \[review-dir\] \[--format text\|json\|csv\] \[--out FILE\]/,
+      /^Usage: study-extract synthesize \[review-dir\] \[--format text\|json\|csv\|html\|svg\] \[--analysis ID\] \[--out FILE\]/,
     );
     assert.match(runCli(['--help']).stdout, /synthesize {3}run the analyses of review\.yaml/);
   });

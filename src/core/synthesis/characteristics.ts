@@ -218,3 +218,77 @@ export function studyCharacteristics(
     return row('provisional', first.reviewer, first.value, `${unreadableConsensus}${why}`);
   });
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// The same table as plain text cells, for the synthesis panel (and anything else that renders a table of
+// strings); the HTML report renders the same texts.
+
+/** "Preschl B et al. (2011)". */
+export function citationText(c: StudyCharacteristics): string {
+  if (!c.firstAuthor) return c.year === null ? '' : String(c.year);
+  return `${c.firstAuthor}${c.etAl ? ' et al.' : ''}${c.year === null ? '' : ` (${c.year})`}`;
+}
+
+/** "(email, n = 25)": an arm's group and n; its label or id comes first where shown. */
+export function armDetails(arm: ArmCharacteristics): string {
+  return `(${arm.group ?? 'no group'}, n = ${arm.n ?? '?'})`;
+}
+
+/** "WAI; post-treatment; scale 1–7" (what is known of an outcome). */
+export function outcomeDetails(o: OutcomeCharacteristics): string {
+  const scale = o.scale
+    ? `scale ${o.scale.min}–${o.scale.max}${o.scale.higherIsBetter ? '' : ', lower is better'}`
+    : null;
+  return [o.instrument, o.timepoint, scale].filter((d): d is string => !!d).join('; ');
+}
+
+export const SOURCE_TEXT: Record<StudyCharacteristics['source'], string> = {
+  consensus: 'consensus',
+  agreed: 'agreed',
+  provisional: 'provisional',
+  hidden: 'hidden (blinded)',
+  none: 'no record',
+};
+
+/** "agreed (ek + mk)", "provisional (ek): mk has not completed the record". */
+export function sourceText(c: StudyCharacteristics): string {
+  const who = c.record && c.source !== 'consensus' ? ` (${c.record})` : '';
+  return `${SOURCE_TEXT[c.source]}${who}${c.note ? `: ${c.note}` : ''}`;
+}
+
+export interface CharacteristicsTableData {
+  columns: { key: string; label: string }[];
+  rows: { study: string; cells: Record<string, string | number | null> }[];
+}
+
+export const CHARACTERISTICS_COLUMNS = [
+  { key: 'study', label: 'Study' },
+  { key: 'citation', label: 'First author (year)' },
+  { key: 'journal', label: 'Journal' },
+  { key: 'arms', label: 'Arms (group, n)' },
+  { key: 'outcomes', label: 'Analysed outcomes' },
+  { key: 'record', label: 'Record' },
+];
+
+/** The characteristics as a table of text cells (arms and outcomes joined with "; " and " · "). */
+export function characteristicsTable(rows: readonly StudyCharacteristics[]): CharacteristicsTableData {
+  return {
+    columns: CHARACTERISTICS_COLUMNS,
+    rows: rows.map((c) => ({
+      study: c.study,
+      cells: {
+        study: c.label,
+        citation: citationText(c),
+        journal: c.journal,
+        arms: c.arms.map((a) => `${a.label ?? a.id} ${armDetails(a)}`).join('; '),
+        outcomes: c.outcomes
+          .map((o) => {
+            const details = outcomeDetails(o);
+            return `${o.label ?? o.id}${details ? ` (${details})` : ''}`;
+          })
+          .join(' · '),
+        record: sourceText(c),
+      },
+    })),
+  };
+}

@@ -643,7 +643,7 @@ export function forestPlot(analysis: AnalysisResult, options: ForestPlotOptions 
       const weight = row.kind === 'overall' ? 100 : row.weight;
       if (row.kind === 'overall') overallY = mid;
       body.push(
-        el('g', { class: `fp-row fp-summary fp-${row.kind}` }, [
+        el('g', { class: `fp-row fp-summary fp-${row.kind}-row` }, [
           textEl(
             'title',
             {},

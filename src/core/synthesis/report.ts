@@ -4,7 +4,14 @@
 // forestPlot() serialized by svgTree. Pure and deterministic: the caller passes the date.
 import { escapeXml, serializeSvg } from '../svgTree';
 import type { AnalysisResult, PooledFigures, SideInput, StudyResult, SynthesisReport } from './analysis';
-import type { StudyCharacteristics } from './characteristics';
+import {
+  armDetails,
+  CHARACTERISTICS_COLUMNS,
+  citationText,
+  outcomeDetails,
+  SOURCE_TEXT,
+  type StudyCharacteristics,
+} from './characteristics';
 import {
   displayDecimals,
   forestPlot,
@@ -311,41 +318,21 @@ function analysisSection(a: AnalysisResult, index: number): string {
   return parts.filter((p) => p !== '').join('\n');
 }
 
-const SOURCE_TEXT: Record<StudyCharacteristics['source'], string> = {
-  consensus: 'consensus',
-  agreed: 'agreed',
-  provisional: 'provisional',
-  hidden: 'hidden (blinded)',
-  none: 'none',
-};
-
 function characteristicsSection(rows: StudyCharacteristics[]): string {
   const body = rows.map((c) => {
-    const citation = c.firstAuthor
-      ? `${c.firstAuthor}${c.etAl ? ' et al.' : ''}${c.year !== null ? ` (${c.year})` : ''}`
-      : c.year !== null
-        ? String(c.year)
-        : '';
     const arms = c.arms.map(
-      (arm) =>
-        `<li>${esc(arm.label ?? arm.id)} <span class="muted">(${esc(arm.group ?? 'no group')}, n = ${esc(arm.n ?? '?')})</span></li>`,
+      (arm) => `<li>${esc(arm.label ?? arm.id)} <span class="muted">${esc(armDetails(arm))}</span></li>`,
     );
     const outcomes = c.outcomes.map((o) => {
-      const details = [
-        o.instrument,
-        o.timepoint,
-        o.scale
-          ? `scale ${formatNumber(o.scale.min, decimalsOf(o.scale.min))}–${formatNumber(o.scale.max, decimalsOf(o.scale.max))}${o.scale.higherIsBetter ? '' : ', lower is better'}`
-          : null,
-      ].filter((d): d is string => !!d);
-      return `<li>${esc(o.label ?? o.id)}${details.length > 0 ? ` <span class="muted">(${esc(details.join('; '))})</span>` : ''}</li>`;
+      const details = outcomeDetails(o);
+      return `<li>${esc(o.label ?? o.id)}${details ? ` <span class="muted">(${esc(details)})</span>` : ''}</li>`;
     });
     return `<tr class="characteristics" data-study="${esc(c.study)}">${[
       cell(
         `${esc(c.label)}${c.label === c.study ? '' : `<span class="sub">${esc(c.study)}</span>`}`,
         'study',
       ),
-      cell(esc(citation)),
+      cell(esc(citationText(c))),
       cell(esc(c.journal ?? '')),
       cell(arms.length > 0 ? `<ul>${arms.join('')}</ul>` : ''),
       cell(outcomes.length > 0 ? `<ul>${outcomes.join('')}</ul>` : ''),
@@ -357,14 +344,7 @@ function characteristicsSection(rows: StudyCharacteristics[]): string {
   return `<section id="characteristics">
 <h2>Study characteristics</h2>
 ${table(
-  [
-    { text: 'Study' },
-    { text: 'First author (year)' },
-    { text: 'Journal' },
-    { text: 'Arms (group, n)' },
-    { text: 'Analysed outcomes' },
-    { text: 'Record' },
-  ],
+  CHARACTERISTICS_COLUMNS.map((c) => ({ text: c.label })),
   body,
   undefined,
   'characteristics',
