@@ -43,7 +43,7 @@ export async function benchDualAndSynthesis(): Promise<void> {
   const one = await sample(200, () => compareStudy(review, study, group, read));
 
   const studies = await loadStudies(review, nodeFileSystem);
-  await sample(5, () => runAnalyses(review, studies));
+  await sample(20, () => runAnalyses(review, studies));
   const synthesis = await sample(50, () => runAnalyses(review, studies));
   const k = runAnalyses(review, studies)
     .analyses.map((a) => `${a.id}: k=${a.k}`)

@@ -56,7 +56,7 @@ export function adjudicatedFields(consensusValue: unknown): Set<string> {
 
 /** The study's disagreements that its consensus record has not settled yet. */
 export function unresolvedDisagreements(study: StudyComparison): Disagreement[] {
-  const consensusValue = study.consensus?.file.usable ? study.consensus.file.value : undefined;
+  const consensusValue = study.consensus?.value;
   const settled = adjudicatedFields(consensusValue);
   return study.disagreements.filter((d) => !settled.has(d.path));
 }
@@ -452,7 +452,7 @@ export function consensusDiagnostics(study: StudyComparison): Diagnostic[] {
   const consensus = study.consensus;
   if (!consensus || study.state !== 'compared') return [];
   const locator = new YamlLocator(consensus.file);
-  const value = consensus.file.usable ? consensus.file.value : {};
+  const value = consensus.value;
   const [reviewerA, reviewerB] = study.reviewers as [string, string];
   return unresolvedDisagreements(study).map((d) => {
     const { path, matched, steps } = resolveIdPath(value, d.path);

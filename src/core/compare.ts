@@ -49,7 +49,7 @@ interface Walk {
   ignoreNames: Set<string>;
   ignorePatterns: RegExp[];
   result: RecordComparison;
-  isCategorical: (docPath: PathSegment[], root: unknown) => boolean;
+  isCategorical: (docPath: PathSegment[], root: unknown, field: string) => boolean;
   rootA: unknown;
   rootB: unknown;
 }
@@ -214,7 +214,7 @@ function compareNodes(
     return;
   }
   if (absent(a) && absent(b)) return;
-  const categorical = walk.isCategorical(docA ?? docB ?? [], docA ? walk.rootA : walk.rootB);
+  const categorical = walk.isCategorical(docA ?? docB ?? [], docA ? walk.rootA : walk.rootB, field);
   record(
     walk,
     {
@@ -231,6 +231,8 @@ function compareNodes(
     categorical,
   );
 }
+
+const categoricalByField = new WeakMap<CompiledSchema, Map<string, boolean>>();
 
 /**
  * Compares two reviewers' records of one study field by field over the union of both. Arrays of objects
@@ -249,7 +251,15 @@ export function compareRecords(
     ignoreNames,
     ignorePatterns,
     result: { disagreements: [], pairs: [] },
-    isCategorical: (docPath, root) => (schema ? isCategoricalField(schema, root, docPath) : false),
+    isCategorical: (docPath, root, field) => {
+      if (!schema) return false;
+      // One answer per field (`arms[*].group`): asking the schema at every value would dominate a review.
+      let byField = categoricalByField.get(schema);
+      if (!byField) categoricalByField.set(schema, (byField = new Map()));
+      let answer = byField.get(field);
+      if (answer === undefined) byField.set(field, (answer = isCategoricalField(schema, root, docPath)));
+      return answer;
+    },
     rootA: a,
     rootB: b,
   };

@@ -11,14 +11,17 @@ import type { ReviewFileSystem } from './fileSystem';
 import type { FoundRecord } from './recordTemplate';
 import { readTextFile, type Review } from './review';
 import { isPlainObject } from './schemaNavigator';
-import { parseYaml, YamlLocator, type PathSegment, type YamlFile } from './yamlDocument';
+import { parseYaml, yamlValue, YamlLocator, type PathSegment, type YamlFile } from './yamlDocument';
 import { listRecords } from './check';
 
-/** One reviewer's record of a study, read and parsed. */
+/** One reviewer's record of a study, read; its data at once, its positions when first asked for. */
 export interface LoadedRecord {
   record: FoundRecord;
   reviewer: string;
-  file: YamlFile;
+  /** The record's data (an empty mapping when it cannot be read as one). */
+  value: Record<string, unknown>;
+  /** The text parsed with positions (for diagnostics and edits), parsed on first use. */
+  readonly file: YamlFile;
   status: string | undefined;
 }
 
@@ -75,12 +78,17 @@ export function groupByStudy(
 async function load(record: FoundRecord, read: RecordReader): Promise<LoadedRecord | undefined> {
   const text = await read(record);
   if (text === undefined) return undefined;
-  const file = parseYaml(text);
-  const value = file.usable && isPlainObject(file.value) ? file.value : {};
+  const data = yamlValue(text);
+  const value = isPlainObject(data) ? data : {};
+  let file: YamlFile | undefined;
   return {
     record,
     reviewer: record.reviewer!,
-    file,
+    value,
+    get file() {
+      file ??= parseYaml(text);
+      return file;
+    },
     status: typeof value.status === 'string' ? value.status : undefined,
   };
 }
@@ -109,12 +117,7 @@ export async function compareStudy(
     };
   }
   const bothComplete = a.status === 'complete' && b.status === 'complete';
-  const comparison = compareRecords(
-    a.file.usable ? a.file.value : {},
-    b.file.usable ? b.file.value : {},
-    review.config.compare,
-    review.schema,
-  );
+  const comparison = compareRecords(a.value, b.value, review.config.compare, review.schema);
   const blinded = review.config.blind && !bothComplete;
   return {
     study,

@@ -154,7 +154,7 @@ export function registerAdjudication(context: AdjudicationContext): void {
     const consensusFile = nodePath.join(found.session.root, found.study.consensus.record.path);
     if (consensusFile !== found.path) return [];
     const locator = new YamlLocator(found.study.consensus.file);
-    const value = found.study.consensus.file.usable ? found.study.consensus.file.value : {};
+    const value = found.study.consensus.value;
     const lenses: CodeLens[] = [];
     for (const d of unresolvedDisagreements(found.study)) {
       const { path, matched, steps } = resolveIdPath(value, d.path);

@@ -1,7 +1,7 @@
 // Runs the analyses of review.yaml over the extracted records: decides which record speaks for each study
 // (DESIGN §4), turns its arms into one effect size per study, pools them and splits them into subgroups.
 // Every study is either included or listed as excluded with the reason.
-import { parseYaml } from '../yamlDocument';
+import { yamlValue } from '../yamlDocument';
 import type { ReviewFileSystem } from '../fileSystem';
 import type { Review } from '../review';
 import { listRecords } from '../check';
@@ -177,8 +177,8 @@ export async function loadStudies(
   const load = async (found: { path: string; reviewer?: string }): Promise<StudyRecord | undefined> => {
     const text = await read(found);
     if (text === undefined) return undefined;
-    const file = parseYaml(text);
-    const value = file.usable && isPlainObject(file.value) ? file.value : undefined;
+    const data = yamlValue(text);
+    const value = isPlainObject(data) ? data : undefined;
     return {
       reviewer: found.reviewer ?? '',
       path: found.path,
