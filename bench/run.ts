@@ -12,6 +12,7 @@ import { nodeFileSystem } from '../src/core/fileSystem';
 import { compileExtractionSchema } from '../src/core/schema';
 import { validateRecordText } from '../src/core/validate';
 import { EXAMPLE_SCHEMA, LARGE_RECORD, ensureGenerated } from './generate';
+import { benchPanel } from './panel';
 
 const REPO = nodePath.resolve(__dirname, '..');
 const CLI = nodePath.join(REPO, 'dist', 'cli.js');
@@ -208,6 +209,9 @@ async function main(): Promise<void> {
     `Targets: ${records}-record check well under 2 s (in-process median ${ms(check.median)}, CLI ${ms(cli.median)}); ` +
       `one record ≤ 10 ms (median ${ms(record.median)}).`,
   );
+
+  // The live synthesis panel: edit → panel updated (bench/panel.ts).
+  await benchPanel();
 }
 
 main().catch((error: unknown) => {

@@ -34,6 +34,16 @@ for (const [entry, outfile, extra] of [
   if (existsSync(entry)) builds.push({ ...node, entryPoints: [entry], outfile, ...extra });
 }
 
+// The synthesis panel's page: a browser bundle and its stylesheet (a file of its own: the panel's CSP allows
+// no inline styles, so nothing may inject them).
+if (existsSync('src/webview/main.ts')) {
+  const browser = { ...common, platform: 'browser', target: 'es2022', format: 'iife' };
+  builds.push(
+    { ...browser, entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js' },
+    { ...browser, entryPoints: ['src/webview/webview.css'], outfile: 'dist/webview.css' },
+  );
+}
+
 if (watch) {
   const contexts = await Promise.all(builds.map((options) => esbuild.context(options)));
   await Promise.all(contexts.map((context) => context.watch()));

@@ -8,6 +8,7 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { DisagreementsProvider } from './disagreementsView';
+import { registerSynthesisPanel } from './synthesisPanel';
 import {
   AdjudicationMethods,
   type AdjudicateStudyParams,
@@ -152,7 +153,7 @@ export function activate(context: vscode.ExtensionContext): StudyExtractionApi {
     ),
     vscode.commands.registerCommand('studyExtraction.checkReview', async () => {
       const summary = await (await ready()).sendRequest(requests.checkReview);
-      await vscode.commands.executeCommand('workbench.actions.view.problems');
+      await vscode.commands.executeCommand('workbench.panel.markers.view.focus');
       void vscode.window.showInformationMessage(
         `Study Extraction: ${summary.files} files checked, ${summary.errors} errors, ${summary.warnings} warnings.`,
       );
@@ -193,6 +194,9 @@ export function activate(context: vscode.ExtensionContext): StudyExtractionApi {
     ),
   );
   scheduleView();
+
+  // The live synthesis panel (and its restoration after a window reload).
+  context.subscriptions.push(...registerSynthesisPanel(context, ready));
 
   return { ready: async () => void (await ready()) };
 }

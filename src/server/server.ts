@@ -54,6 +54,7 @@ import {
 import { registerAdjudication, resolutionActions, type AdjudicationContext } from './adjudication';
 import { OverlayFileSystem, pathToUri, uriToPath } from './overlayFileSystem';
 import { ReviewSession } from './reviewSession';
+import { registerSynthesis } from './synthesis';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -444,6 +445,14 @@ const adjudication: AdjudicationContext = {
   adjudicatorName: async (uri) => (await settingsFor(uri)).adjudicator,
 };
 registerAdjudication(adjudication);
+registerSynthesis({
+  connection,
+  sessions: () => [...sessions.values()],
+  discover: async () => void (await checkWorkspace()),
+  fs,
+  openDocument: (path) => documentsByPath.get(path),
+  clientUriOf,
+});
 
 const symbolKinds: Record<OutlineSymbol['kind'], SymbolKind> = {
   field: SymbolKind.Field,

@@ -162,3 +162,40 @@ export interface StudyDisagreements {
 export interface DisagreementsResult {
   studies: StudyDisagreements[];
 }
+
+// ---------------------------------------------------------------------------------------------------
+// The live synthesis panel
+
+export const SynthesisMethods = {
+  /** The synthesis panel's view model of one review, from the records as they are now (unsaved edits included). */
+  synthesis: 'studyExtraction/synthesis',
+  /** Where a study's record (consensus, else the first reviewer's) describes an outcome. */
+  studyLocation: 'studyExtraction/studyLocation',
+} as const;
+
+export interface SynthesisParams {
+  /** The review folder; omitted: the only (or first) review the server knows. */
+  rootUri?: string;
+  /**
+   * List the record files and look at the disk again. Without it, only open buffers are looked at again
+   * (the client asks for a rescan when its file watcher reports a change, and when the panel opens).
+   */
+  rescan?: boolean;
+}
+
+export type SynthesisResult =
+  { rootUri: string; model: import('../core/synthesis/viewModel').SynthesisViewModel } | { error: string };
+
+export interface StudyLocationParams {
+  rootUri: string;
+  study: string;
+  /** An outcome id; omitted: the top of the record. */
+  outcome?: string;
+}
+
+export type StudyLocationResult = {
+  uri: string;
+  /** Whose record: the consensus, or the first reviewer who has one. */
+  reviewer: string;
+  range: { start: Position; end: Position };
+} | null;

@@ -4,6 +4,7 @@
 import type { AgreementFigures } from '../compare';
 import type { StudyState } from '../studyPairs';
 import type { AnalysisResult } from './analysis';
+import type { CharacteristicsTableData } from './characteristics';
 
 /** Records of one reviewer (or of the consensus), by status. */
 export interface ReviewerCounts {
@@ -37,22 +38,14 @@ export interface SynthesisDashboard {
   agreement: AgreementFigures;
 }
 
-/**
- * The study characteristics table: one row per study, columns chosen by the review. Its exact shape
- * comes from characteristics.ts; the panel renders any table of this form.
- */
-export interface CharacteristicsTable {
-  columns: { key: string; label: string }[];
-  rows: { study: string; cells: Record<string, string | number | null> }[];
-}
-
 export interface SynthesisViewModel {
   title: string;
   /** ISO 8601, supplied by the caller (core reads no clock). */
   generatedAt: string;
   /** Every analysis of review.yaml; POMP summaries are in each analysis' `descriptive`. */
   analyses: AnalysisResult[];
-  characteristics: CharacteristicsTable | null;
+  /** The study characteristics table as text cells (characteristics.ts), one row per study. */
+  characteristics: CharacteristicsTableData | null;
   dashboard: SynthesisDashboard;
 }
 
@@ -79,7 +72,7 @@ export interface SynthesisViewModelInputs {
   reviewers: readonly string[];
   consensus: string;
   analyses: AnalysisResult[];
-  characteristics: CharacteristicsTable | null;
+  characteristics: CharacteristicsTableData | null;
   records: readonly DashboardRecord[];
   studies: readonly DashboardStudy[];
   agreement: AgreementFigures;

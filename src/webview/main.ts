@@ -1,0 +1,563 @@
+// The live synthesis panel's page. It receives the view model by postMessage and updates in place: the
+// page is never reloaded, each section keeps its element (and its collapsed state), and the scroll position
+// stays where the reader left it. Record text reaches the DOM only as text nodes (dom.ts, svgDom.ts).
+import {
+  forestPlot,
+  formatNumber,
+  MEASURE_SHORT,
+  modelText,
+  overallTestText,
+} from '../core/synthesis/forestPlot';
+import type { AnalysisResult } from '../core/synthesis/analysis';
+import type { SynthesisDashboard, SynthesisViewModel } from '../core/synthesis/viewModel';
+import { el } from '../core/svgTree';
+import type { HostMessage, PageMessage, PageState } from '../shared/webviewMessages';
+import { h, replaceChildren, type Child } from './dom';
+import { materializeSvg } from './svgDom';
+
+interface VsCodeApi {
+  postMessage(message: PageMessage): void;
+  getState(): PageState | undefined;
+  setState(state: PageState): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+let state: PageState = vscode.getState() ?? {};
+const saveState = (patch: Partial<PageState>) => {
+  state = { ...state, ...patch };
+  vscode.setState(state);
+};
+const post = (message: PageMessage) => vscode.postMessage(message);
+
+type ModelMessage = Extract<HostMessage, { type: 'model' }>;
+let current: ModelMessage | undefined;
+
+// ---------------------------------------------------------------------------------------------------------
+// The page's fixed frame: built once; sections are filled (and refilled) by render().
+
+const app = document.getElementById('app') ?? document.body.appendChild(h('main', { id: 'app' }));
+const title = h('h1', { class: 'title' }, 'Synthesis');
+const meta = h('p', { class: 'meta' });
+const actions = h('div', { class: 'actions' });
+const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' }, 'Computing the synthesis…');
+const dashboard = section('dashboard', 'Extraction');
+const analyses = h('div', { class: 'analyses' });
+const characteristics = section('characteristics', 'Study characteristics');
+replaceChildren(
+  app,
+  h('header', { class: 'page-header' }, h('div', {}, title, meta), actions),
+  status,
+  dashboard.root,
+  analyses,
+  characteristics.root,
+);
+const analysisSections = new Map<string, ReturnType<typeof section>>();
+
+/** A collapsible section (a `details` element whose open state is kept in the page state). */
+function section(id: string, heading: string) {
+  const headingElement = h('h2', {}, heading);
+  const badge = h('span', { class: 'badge' });
+  const summary = h('summary', {}, headingElement, badge);
+  const body = h('div', { class: 'section-body' });
+  const details = h('details', { open: !(state.collapsed ?? []).includes(id) }, summary, body);
+  details.addEventListener('toggle', () => {
+    const collapsed = new Set(state.collapsed ?? []);
+    if (details.open) collapsed.delete(id);
+    else collapsed.add(id);
+    saveState({ collapsed: [...collapsed] });
+  });
+  const root = h('section', { class: 'panel-section', 'data-section': id }, details);
+  return { root, body, heading: headingElement, badge, details };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Formatting
+
+const fmt = formatNumber;
+const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+function interval(ci: [number, number] | null, decimals = 2): string {
+  return ci ? `[${fmt(ci[0], decimals)}, ${fmt(ci[1], decimals)}]` : '–';
+}
+
+/** "RR 0.49 [0.34, 0.70]" on the measure's natural scale. */
+function pooledText(a: AnalysisResult): string | undefined {
+  if (!a.pooled || a.estimate === null) return undefined;
+  const short = MEASURE_SHORT[a.measure] ?? a.measure;
+  const back = a.back_transformed;
+  if (back && back.transform === 'exp')
+    return `${short} ${fmt(back.estimate, 2)} ${interval(back.ci)} (log ${short} ${fmt(a.estimate, 2)})`;
+  if (back) return `${short} ${fmt(back.estimate, 2)} ${interval(back.ci)}`;
+  return `${short} ${fmt(a.estimate, 2)} ${interval(a.ci)}`;
+}
+
+function settingsText(a: AnalysisResult): string {
+  const parts = [
+    a.measure,
+    modelText(a),
+    `${Math.round(a.level * 100)}% CI (${a.ci_method === 'hksj' ? 'Knapp-Hartung' : 'z'})`,
+  ];
+  if (a.outcome) parts.push(`outcome ${a.outcome}`);
+  parts.push(`k = ${a.k}`);
+  return parts.filter(Boolean).join(' · ');
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Sections
+
+function card(label: string, value: Child, detail: Child[], tone?: 'good' | 'bad' | 'warn'): HTMLElement {
+  return h(
+    'div',
+    { class: `card${tone ? ` card-${tone}` : ''}` },
+    h('div', { class: 'card-label' }, label),
+    h('div', { class: 'card-value' }, value),
+    h('div', { class: 'card-detail' }, ...detail),
+  );
+}
+
+/** A bar of complete (and draft) records, drawn as SVG (sizes as attributes: the CSP forbids inline styles). */
+function progressBar(complete: number, total: number): Element {
+  const width = 120;
+  const done = total > 0 ? Math.round((width * complete) / total) : 0;
+  return materializeSvg(
+    el('svg', { class: 'bar', width, height: 6, viewBox: `0 0 ${width} 6`, 'aria-hidden': 'true' }, [
+      el('rect', { class: 'bar-track', x: 0, y: 0, width, height: 6, rx: 3 }),
+      done > 0 ? el('rect', { class: 'bar-fill', x: 0, y: 0, width: done, height: 6, rx: 3 }) : undefined,
+    ]),
+  );
+}
+
+function renderDashboard(d: SynthesisDashboard): void {
+  const percent = d.records > 0 ? Math.round((100 * d.complete) / d.records) : 0;
+  dashboard.badge.textContent = `${d.complete}/${d.records} complete`;
+  const reviewers = h(
+    'table',
+    { class: 'reviewers' },
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', {}, 'Reviewer'),
+        h('th', {}, 'Records'),
+        h('th', {}, 'Complete'),
+        h('th', {}, 'Draft'),
+        h('th', {}),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      d.reviewers.map((r) =>
+        h(
+          'tr',
+          {},
+          h('td', {}, r.reviewer, r.consensus ? h('span', { class: 'tag' }, 'consensus') : null),
+          h('td', { class: 'num' }, r.records),
+          h('td', { class: 'num' }, r.complete),
+          h('td', { class: 'num' }, r.draft),
+          h('td', {}, progressBar(r.complete, r.records)),
+        ),
+      ),
+    ),
+  );
+  const a = d.agreement;
+  replaceChildren(
+    dashboard.body,
+    h(
+      'div',
+      { class: 'cards' },
+      card('Records', `${d.complete}/${d.records}`, [
+        `complete (${percent}%) · ${count(d.studies, 'study', 'studies')}`,
+      ]),
+      card(
+        'Validation errors',
+        d.validationErrors,
+        [d.validationErrors > 0 ? `in ${count(d.filesWithErrors, 'file')}` : 'every file is valid'],
+        d.validationErrors > 0 ? 'bad' : 'good',
+      ),
+      card(
+        'Open disagreements',
+        d.openDisagreements,
+        [
+          d.openDisagreements > 0
+            ? `in ${count(d.studiesWithOpenDisagreements, 'study', 'studies')}`
+            : 'none to adjudicate',
+          d.blindedStudies > 0 ? ` · ${count(d.blindedStudies, 'study', 'studies')} blinded` : '',
+        ],
+        d.openDisagreements > 0 ? 'warn' : undefined,
+      ),
+      card('Agreement', a.percent === null ? '–' : `${fmt(a.percent, 1)}%`, [
+        `κ = ${a.kappa === null ? '–' : fmt(a.kappa, 2)} · ${count(a.pairs, 'compared field')}`,
+      ]),
+    ),
+    d.reviewers.length > 0 ? reviewers : null,
+  );
+}
+
+function pompTable(a: AnalysisResult): HTMLElement | null {
+  if (!a.descriptive || a.descriptive.groups.length === 0) return null;
+  return h(
+    'div',
+    { class: 'pomp' },
+    h('h3', {}, 'Percent of maximum possible (POMP), per arm group'),
+    h(
+      'table',
+      { class: 'data' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', {}, 'Arm group'),
+          h('th', { class: 'num' }, 'k'),
+          h('th', { class: 'num' }, 'Mean'),
+          h('th', { class: 'num' }, 'Range'),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        a.descriptive.groups.map((g) =>
+          h(
+            'tr',
+            { title: g.studies.map((s) => `${s.study}: ${fmt(s.pomp, 1)}`).join('\n') },
+            h('td', {}, g.group),
+            h('td', { class: 'num' }, g.k),
+            h('td', { class: 'num' }, fmt(g.mean, 1)),
+            h('td', { class: 'num' }, `${fmt(g.min, 1)}–${fmt(g.max, 1)}`),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+function plotOf(a: AnalysisResult, width: number): Element {
+  try {
+    return materializeSvg(forestPlot(a, { width }));
+  } catch (error) {
+    return h(
+      'p',
+      { class: 'error' },
+      `The forest plot could not be drawn: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
+
+/** What each analysis section shows now, so that an unchanged analysis is not drawn again. */
+const drawnAnalyses = new Map<string, string>();
+
+function renderAnalysis(a: AnalysisResult, width: number): ReturnType<typeof section> {
+  let s = analysisSections.get(a.id);
+  if (!s) {
+    s = section(`analysis:${a.id}`, a.title ?? a.id);
+    s.root.classList.add('analysis');
+    s.root.setAttribute('data-analysis', a.id);
+    analysisSections.set(a.id, s);
+  }
+  const drawn = `${width} ${JSON.stringify(a)}`;
+  if (drawnAnalyses.get(a.id) === drawn) return s;
+  drawnAnalyses.set(a.id, drawn);
+  s.heading.textContent = a.title ?? a.id;
+  s.badge.textContent = `k = ${a.k}`;
+  if (a.outcome) s.root.setAttribute('data-outcome', a.outcome);
+  else s.root.removeAttribute('data-outcome');
+  const pooled = pooledText(a);
+  const excluded = a.excluded.length > 0 ? excludedList(a) : null;
+  replaceChildren(
+    s.body,
+    h('p', { class: 'settings' }, settingsText(a)),
+    pooled
+      ? h(
+          'p',
+          { class: 'result' },
+          h('strong', {}, pooled),
+          ` · ${overallTestText(a)}`,
+          (a.back_transformed?.pi ?? a.pi)
+            ? ` · prediction interval ${interval(a.back_transformed?.pi ?? a.pi)}`
+            : '',
+        )
+      : a.studies.length === 0
+        ? h(
+            'p',
+            { class: 'result not-pooled' },
+            `${a.runnable ? 'Not pooled' : 'Cannot run'}: ${a.reason ?? 'no study can be included yet.'}`,
+          )
+        : null,
+    a.studies.length > 0 || a.pooled ? h('div', { class: 'plot' }, plotOf(a, width)) : null,
+    excluded,
+    pompTable(a),
+  );
+  return s;
+}
+
+/**
+ * The excluded studies with their reasons: closed by default, filled when opened (a large review excludes
+ * hundreds), and kept open across updates.
+ */
+function excludedList(a: AnalysisResult): HTMLElement {
+  const id = `excluded:${a.id}`;
+  const list = h('ul', {});
+  const fill = () =>
+    replaceChildren(
+      list,
+      a.excluded.map((x) =>
+        h(
+          'li',
+          { 'data-study': x.study, tabindex: 0, role: 'link' },
+          h('span', { class: 'study-id' }, x.study),
+          ` — ${x.reason}`,
+        ),
+      ),
+    );
+  const open = (state.expanded ?? []).includes(id);
+  if (open) fill();
+  const details = h(
+    'details',
+    { class: 'excluded', open },
+    h('summary', {}, `Excluded: ${count(a.excluded.length, 'study', 'studies')}`),
+    list,
+  );
+  details.addEventListener('toggle', () => {
+    const expanded = new Set(state.expanded ?? []);
+    if (details.open) {
+      if (!list.firstChild) fill();
+      expanded.add(id);
+    } else expanded.delete(id);
+    saveState({ expanded: [...expanded] });
+  });
+  return details;
+}
+
+/** The characteristics table's rows by study, with what each shows: only changed rows are rebuilt. */
+const characteristicsRows = new Map<string, { cells: string; row: HTMLTableRowElement }>();
+let characteristicsColumns = '';
+let characteristicsBody: HTMLTableSectionElement | undefined;
+
+function renderCharacteristics(model: SynthesisViewModel): void {
+  const table = model.characteristics;
+  characteristics.root.hidden = !table;
+  if (!table) return;
+  characteristics.badge.textContent = count(table.rows.length, 'study', 'studies');
+  const columns = JSON.stringify(table.columns);
+  if (!characteristicsBody || columns !== characteristicsColumns) {
+    characteristicsColumns = columns;
+    characteristicsRows.clear();
+    characteristicsBody = h('tbody', {});
+    replaceChildren(
+      characteristics.body,
+      h(
+        'div',
+        { class: 'table-scroll' },
+        h(
+          'table',
+          { class: 'data characteristics' },
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              table.columns.map((c) => h('th', { 'data-column': c.key }, c.label)),
+            ),
+          ),
+          characteristicsBody,
+        ),
+      ),
+    );
+  }
+  const body = characteristicsBody;
+  const cell = (value: string | number | null | undefined) =>
+    value === null || value === undefined || value === ''
+      ? h('span', { class: 'muted' }, '–')
+      : String(value);
+  const seen = new Set<string>();
+  table.rows.forEach((data, index) => {
+    seen.add(data.study);
+    const cells = JSON.stringify(data.cells);
+    let entry = characteristicsRows.get(data.study);
+    if (!entry || entry.cells !== cells) {
+      const row = h(
+        'tr',
+        { 'data-study': data.study, tabindex: 0, title: `Open the record of ${data.study}` },
+        table.columns.map((c) => h('td', { 'data-column': c.key }, cell(data.cells[c.key]))),
+      );
+      if (entry) entry.row.replaceWith(row);
+      entry = { cells, row };
+      characteristicsRows.set(data.study, entry);
+    }
+    if (body.children[index] !== entry.row) body.insertBefore(entry.row, body.children[index] ?? null);
+  });
+  for (const [study, entry] of characteristicsRows) {
+    if (seen.has(study)) continue;
+    entry.row.remove();
+    characteristicsRows.delete(study);
+  }
+}
+
+function renderActions(formats: string[]): void {
+  replaceChildren(
+    actions,
+    formats.map((format) =>
+      h(
+        'button',
+        { type: 'button', class: 'button', 'data-export': format },
+        `Export ${format.toUpperCase()}`,
+      ),
+    ),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Rendering a model
+
+/** The width the forest plots are drawn at: the section's width, within reason. */
+function plotWidth(): number {
+  const available = analyses.clientWidth || document.documentElement.clientWidth || 800;
+  return Math.max(480, Math.min(1200, Math.floor(available - 34)));
+}
+
+let drawnWidth = 0;
+
+function render(message: ModelMessage): void {
+  // Measured before anything changes: reading layout after removing content could clamp the scroll.
+  const scrollY = window.scrollY;
+  const width = plotWidth();
+  const { model } = message;
+  title.textContent = model.title;
+  document.title = `Synthesis: ${model.title}`;
+  const generated = new Date(model.generatedAt);
+  meta.textContent = `${count(model.analyses.length, 'analysis', 'analyses')} · updated ${Number.isNaN(generated.getTime()) ? model.generatedAt : generated.toLocaleTimeString()}`;
+  status.hidden = true;
+  renderActions(message.exportFormats);
+  renderDashboard(model.dashboard);
+
+  const seen = new Set<string>();
+  const order: HTMLElement[] = [];
+  for (const a of model.analyses) {
+    seen.add(a.id);
+    order.push(renderAnalysis(a, width).root);
+  }
+  for (const [id, s] of analysisSections) {
+    if (seen.has(id)) continue;
+    s.root.remove();
+    analysisSections.delete(id);
+    drawnAnalyses.delete(id);
+  }
+  // Re-appending an element already in place moves nothing; only new or reordered sections move.
+  order.forEach((root, i) => {
+    if (analyses.children[i] !== root) analyses.insertBefore(root, analyses.children[i] ?? null);
+  });
+  if (model.analyses.length === 0)
+    analyses.appendChild(
+      h('p', { class: 'empty' }, 'review.yaml defines no analyses yet (synthesis: analyses:).'),
+    );
+  else
+    for (const stale of [...analyses.children].filter((c) => !order.includes(c as HTMLElement)))
+      stale.remove();
+  renderCharacteristics(model);
+  makeStudiesFocusable();
+  drawnWidth = width;
+
+  if (window.scrollY !== scrollY) window.scrollTo(0, scrollY);
+  post({
+    type: 'rendered',
+    seq: message.seq,
+    analyses: model.analyses.length,
+    squares: document.querySelectorAll('.fp-square').length,
+    diamonds: document.querySelectorAll('.fp-diamond:not(.fp-subgroup)').length,
+    characteristics: characteristics.body.querySelectorAll('tbody tr').length,
+    scrollY: window.scrollY,
+  });
+}
+
+/** Rows of the forest plots open their study from the keyboard too. */
+function makeStudiesFocusable(): void {
+  for (const row of document.querySelectorAll('svg [data-study]')) {
+    row.setAttribute('tabindex', '0');
+    row.setAttribute('role', 'link');
+    const label = row.querySelector('title')?.textContent;
+    if (label) row.setAttribute('aria-label', `Open the record: ${label}`);
+  }
+}
+
+function showStatus(message: Extract<HostMessage, { type: 'status' }>): void {
+  status.hidden = false;
+  status.className = `status status-${message.kind}`;
+  status.textContent = message.message;
+  if (message.rootUri) saveState({ rootUri: message.rootUri });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Events
+
+window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
+  const message = event.data;
+  if (!message || typeof message !== 'object') return;
+  if (message.type === 'model') {
+    current = message;
+    if (state.rootUri !== message.rootUri) saveState({ rootUri: message.rootUri });
+    render(message);
+    if (restoreScroll !== undefined) {
+      window.scrollTo(0, restoreScroll);
+      restoreScroll = undefined;
+    }
+  } else if (message.type === 'status') showStatus(message);
+});
+
+function studyTarget(target: EventTarget | null): Element | null {
+  return target instanceof Element ? target.closest('[data-study]') : null;
+}
+
+function openStudy(element: Element): void {
+  const study = element.getAttribute('data-study');
+  if (!study) return;
+  const outcome = element.closest('[data-outcome]')?.getAttribute('data-outcome') ?? undefined;
+  post({ type: 'openStudy', study, ...(outcome ? { outcome } : {}) });
+}
+
+document.addEventListener('click', (event) => {
+  const target = event.target instanceof Element ? event.target : null;
+  const exportButton = target?.closest('[data-export]');
+  if (exportButton) {
+    post({ type: 'export', format: exportButton.getAttribute('data-export') ?? '' });
+    return;
+  }
+  const row = studyTarget(event.target);
+  if (row) openStudy(row);
+});
+
+document.addEventListener('keydown', (event) => {
+  if (event.key !== 'Enter' && event.key !== ' ') return;
+  const row = studyTarget(event.target);
+  if (!row || row !== event.target) return;
+  event.preventDefault();
+  openStudy(row);
+});
+
+// The scroll position survives a window reload through the page state (restored with the first model).
+let restoreScroll = state.scrollY;
+let scrollTimer: ReturnType<typeof setTimeout> | undefined;
+window.addEventListener(
+  'scroll',
+  () => {
+    clearTimeout(scrollTimer);
+    scrollTimer = setTimeout(() => saveState({ scrollY: Math.round(window.scrollY) }), 150);
+  },
+  { passive: true },
+);
+
+// Plots are drawn at the panel's width: draw them again when it changes noticeably.
+let resizeTimer: ReturnType<typeof setTimeout> | undefined;
+new ResizeObserver(() => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => {
+    if (current && Math.abs(plotWidth() - drawnWidth) > 16) render(current);
+  }, 120);
+}).observe(analyses);
+
+post({ type: 'ready' });
