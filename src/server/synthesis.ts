@@ -28,7 +28,7 @@ import {
   type DashboardRecord,
   type DashboardStudy,
 } from '../core/synthesis/viewModel';
-import { parseYaml, YamlLocator } from '../core/yamlDocument';
+import { parseYaml, yamlValue, YamlLocator } from '../core/yamlDocument';
 import {
   SynthesisMethods,
   type StudyLocationParams,
@@ -191,8 +191,8 @@ async function refreshFile(
     text = 'text' in read ? read.text : undefined;
   }
   await pace();
-  const file = text === undefined ? undefined : parseYaml(text);
-  const value = file?.usable && isPlainObject(file.value) ? file.value : undefined;
+  const data = text === undefined ? undefined : yamlValue(text);
+  const value = isPlainObject(data) ? data : undefined;
   const entry: FileEntry = {
     key,
     text,

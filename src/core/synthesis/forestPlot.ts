@@ -355,8 +355,14 @@ export function forestPlot(analysis: AnalysisResult, options: ForestPlotOptions 
   const effects = rows.map(rowEffect);
   const digit = DIGIT_EM * FONT;
   // Bold summary rows are wider; a gap keeps the three right-aligned parts apart whatever the font.
-  const colWidth = (i: 0 | 1 | 2) =>
-    Math.max(0, ...effects.map((e) => (e ? textWidth(e[i].trimStart()) * 1.08 + (i > 0 ? 6 : 0) : 0)));
+  // Measured once per plot: rows are drawn against these widths.
+  const colWidths = ([0, 1, 2] as const).map((i) =>
+    effects.reduce(
+      (widest, e) => Math.max(widest, e ? textWidth(e[i].trimStart()) * 1.08 + (i > 0 ? 6 : 0) : 0),
+      0,
+    ),
+  );
+  const colWidth = (i: 0 | 1 | 2) => colWidths[i]!;
   const effectHeader = `${short} [${level} CI]`;
   const effectWidth = Math.max(colWidth(0) + colWidth(1) + colWidth(2), textWidth(effectHeader));
   const weightText = (w: number | null) => (w === null ? '' : `${formatNumber(w, 1)}%`);
