@@ -12,7 +12,9 @@ import { nodeFileSystem } from '../src/core/fileSystem';
 import { compileExtractionSchema } from '../src/core/schema';
 import { validateRecordText } from '../src/core/validate';
 import { EXAMPLE_SCHEMA, LARGE_RECORD, ensureGenerated } from './generate';
+import { benchDualAndSynthesis } from './dual';
 import { benchPanel } from './panel';
+import { benchServer } from './server';
 
 const REPO = nodePath.resolve(__dirname, '..');
 const CLI = nodePath.join(REPO, 'dist', 'cli.js');
@@ -211,6 +213,8 @@ async function main(): Promise<void> {
   );
 
   // The live synthesis panel: edit → panel updated (bench/panel.ts).
+  await benchServer();
+  await benchDualAndSynthesis();
   await benchPanel();
 }
 

@@ -173,7 +173,7 @@ export function consensusRecordText(
 ): string {
   const [first] = study.records;
   if (!first) throw new Error(`Study ${study.study} has no reviewer record to start from.`);
-  let text = existing ?? first.file.text;
+  let text = existing ?? first.text;
   if (existing === undefined) {
     // The reviewer's bookkeeping becomes the consensus record's; top-level ignored fields are left out.
     const file = parseYaml(text);

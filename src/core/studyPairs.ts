@@ -20,7 +20,8 @@ export interface LoadedRecord {
   reviewer: string;
   /** The record's data (an empty mapping when it cannot be read as one). */
   value: Record<string, unknown>;
-  /** The text parsed with positions (for diagnostics and edits), parsed on first use. */
+  text: string;
+  /** The text parsed with positions (for diagnostics and edits); parsed on each access, so keep the result. */
   readonly file: YamlFile;
   status: string | undefined;
 }
@@ -80,14 +81,14 @@ async function load(record: FoundRecord, read: RecordReader): Promise<LoadedReco
   if (text === undefined) return undefined;
   const data = yamlValue(text);
   const value = isPlainObject(data) ? data : {};
-  let file: YamlFile | undefined;
   return {
     record,
     reviewer: record.reviewer!,
     value,
+    text,
+    // Parsed on each use and not kept: a review's worth of syntax trees would dominate the server's memory.
     get file() {
-      file ??= parseYaml(text);
-      return file;
+      return parseYaml(text);
     },
     status: typeof value.status === 'string' ? value.status : undefined,
   };

@@ -270,13 +270,16 @@ export function registerAdjudication(context: AdjudicationContext): void {
         await session.current();
         for (const study of session.allStudies().sort((x, y) => (x.study < y.study ? -1 : 1))) {
           const [a, b] = study.records;
+          // Each record is parsed with positions once, and only if it has a disagreement to place.
+          const locators = new Map<unknown, YamlLocator>();
           const locate = (
             record: typeof a,
             docPath: (string | number)[] | undefined,
             anchor: (string | number)[],
           ) => {
             if (!record) return undefined;
-            const locator = new YamlLocator(record.file);
+            let locator = locators.get(record);
+            if (!locator) locators.set(record, (locator = new YamlLocator(record.file)));
             return {
               uri: context.clientUriOf(nodePath.join(session.root, record.record.path)),
               range: docPath ? locator.valueRange(docPath) : locator.containerRange(anchor),

@@ -161,7 +161,8 @@ export class ReviewSession {
   }
 
   private storeComparison(study: StudyComparison): void {
-    this.studies.set(study.study, study);
+    // The compared pairs feed agreement statistics, which the session does not show: not kept.
+    this.studies.set(study.study, { ...study, pairs: [] });
     for (const [path, diagnostics] of disagreementDiagnostics(study)) this.comparison.set(path, diagnostics);
     if (study.consensus) this.comparison.set(study.consensus.record.path, consensusDiagnostics(study));
   }
