@@ -15,7 +15,7 @@ import {
   formatSynthesizeJson,
   formatSynthesizeSvg,
   formatSynthesizeText,
-} from './synthesizeFormats';
+} from '../core/synthesis/exportFormats';
 import packageJson from '../../package.json';
 
 const VERSION = packageJson.version;

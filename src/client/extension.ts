@@ -19,6 +19,10 @@ import {
   type StudyRecordsParams,
   type StudyRecordsResult,
   type TextEditData,
+  EXPORT_SYNTHESIS_METHOD,
+  type ExportFormat,
+  type ExportSynthesisParams,
+  type ExportSynthesisResult,
   Methods,
   type CheckReviewResult,
   type NextMissingFieldParams,
@@ -194,6 +198,12 @@ export function activate(context: vscode.ExtensionContext): StudyExtractionApi {
     ),
   );
   scheduleView();
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('studyExtraction.exportSynthesis', async (args?: ExportArgs) =>
+      exportSynthesis(await ready(), args),
+    ),
+  );
 
   // The live synthesis panel (and its restoration after a window reload).
   context.subscriptions.push(...registerSynthesisPanel(context, ready));
@@ -445,4 +455,59 @@ async function autoResolveTrivial(
       : `Study Extraction: ${result.resolved} trivial difference${result.resolved === 1 ? '' : 's'} settled.`,
   );
   return result.resolved;
+}
+
+/** From the palette: asks what to export and where; from a test or another extension: as given. */
+interface ExportArgs {
+  format?: ExportFormat;
+  rootUri?: string;
+  analysis?: string;
+  /** Where to write; omitted: a save dialog. */
+  target?: vscode.Uri;
+}
+
+/** Writes the synthesis as it stands (unsaved edits included) as an HTML report, CSV, JSON or an SVG forest plot. */
+async function exportSynthesis(
+  client: LanguageClient,
+  args: ExportArgs = {},
+): Promise<vscode.Uri | undefined> {
+  const formats: { label: string; description: string; format: ExportFormat }[] = [
+    {
+      label: 'HTML report',
+      description: 'forest plots and tables, readable without scripts',
+      format: 'html',
+    },
+    { label: 'CSV', description: 'one row per study per analysis, with the arm-level inputs', format: 'csv' },
+    {
+      label: 'JSON',
+      description: 'the results as study-extract synthesize --format json prints them',
+      format: 'json',
+    },
+    { label: 'SVG forest plot', description: 'one analysis', format: 'svg' },
+  ];
+  const format =
+    args.format ?? (await vscode.window.showQuickPick(formats, { title: 'Export Synthesis as' }))?.format;
+  if (!format) return undefined;
+  const params: ExportSynthesisParams = { format, rootUri: args.rootUri, analysis: args.analysis };
+  const result = await client.sendRequest(
+    new RequestType<ExportSynthesisParams, ExportSynthesisResult, void>(EXPORT_SYNTHESIS_METHOD),
+    params,
+  );
+  if ('error' in result) {
+    void vscode.window.showErrorMessage(`Study Extraction: ${result.error}`);
+    return undefined;
+  }
+  const target =
+    args.target ??
+    (await vscode.window.showSaveDialog({
+      defaultUri: vscode.Uri.joinPath(vscode.Uri.parse(result.rootUri), result.fileName),
+      title: 'Export Synthesis',
+    }));
+  if (!target) return undefined;
+  await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(result.text));
+  vscode.window.setStatusBarMessage(
+    `Study Extraction: wrote ${vscode.workspace.asRelativePath(target)}`,
+    5000,
+  );
+  return target;
 }

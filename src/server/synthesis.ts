@@ -16,7 +16,7 @@ import type { FoundRecord } from '../core/recordTemplate';
 import { readTextFile, type Review } from '../core/review';
 import { isPlainObject } from '../core/schemaNavigator';
 import { compareStudy, groupByStudy } from '../core/studyPairs';
-import { runAnalyses, type StudyRecord, type StudyRecords } from '../core/synthesis/analysis';
+import { loadStudies, runAnalyses, type StudyRecord, type StudyRecords } from '../core/synthesis/analysis';
 import {
   characteristicsTable,
   CHARACTERISTICS_COLUMNS,
@@ -30,11 +30,20 @@ import {
 } from '../core/synthesis/viewModel';
 import { parseYaml, yamlValue, YamlLocator } from '../core/yamlDocument';
 import {
+  formatSynthesizeCsv,
+  formatSynthesizeJson,
+  formatSynthesizeSvg,
+} from '../core/synthesis/exportFormats';
+import { synthesisHtmlReport } from '../core/synthesis/report';
+import {
   SynthesisMethods,
   type StudyLocationParams,
   type StudyLocationResult,
   type SynthesisParams,
   type SynthesisResult,
+  EXPORT_SYNTHESIS_METHOD,
+  type ExportSynthesisParams,
+  type ExportSynthesisResult,
 } from '../shared/protocol';
 import { uriToPath } from './overlayFileSystem';
 import type { ReviewSession } from './reviewSession';
@@ -307,6 +316,35 @@ async function sessionFor(context: SynthesisContext, rootUri?: string): Promise<
 
 export function registerSynthesis(context: SynthesisContext): void {
   const { connection } = context;
+
+  // Exports of the synthesis as it stands, unsaved edits included: the same formats as the CLI.
+  connection.onRequest(
+    new RequestType<ExportSynthesisParams, ExportSynthesisResult, void>(EXPORT_SYNTHESIS_METHOD),
+    async ({ rootUri, format, analysis }) => {
+      const session = await sessionFor(context, rootUri);
+      if (!session) return { error: 'No review.yaml found.' };
+      const review = await session.current();
+      const studies = await loadStudies(review, context.fs);
+      const report = runAnalyses(review, studies);
+      let text: string;
+      if (format === 'svg') {
+        const drawn =
+          report.analyses.find((a) => a.id === analysis) ?? report.analyses.find((a) => a.runnable);
+        if (!drawn) return { error: 'review.yaml defines no analysis to draw.' };
+        text = formatSynthesizeSvg(drawn);
+        return { text, fileName: `forest-${drawn.id}.svg`, rootUri: context.clientUriOf(session.root) };
+      }
+      if (format === 'html') {
+        text = synthesisHtmlReport({
+          title: review.config.title,
+          generated: new Date().toISOString().slice(0, 10),
+          report,
+          characteristics: studyCharacteristics(studies, review.config),
+        });
+      } else text = format === 'csv' ? formatSynthesizeCsv(report) : formatSynthesizeJson(report);
+      return { text, fileName: `synthesis.${format}`, rootUri: context.clientUriOf(session.root) };
+    },
+  );
 
   connection.onRequest(
     new RequestType<SynthesisParams, SynthesisResult, void>(SynthesisMethods.synthesis),

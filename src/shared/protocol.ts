@@ -199,3 +199,17 @@ export type StudyLocationResult = {
   reviewer: string;
   range: { start: Position; end: Position };
 } | null;
+
+export const EXPORT_SYNTHESIS_METHOD = 'studyExtraction/exportSynthesis';
+
+export type ExportFormat = 'html' | 'csv' | 'json' | 'svg';
+
+export interface ExportSynthesisParams {
+  /** The review; omitted: the only (or first) review of the workspace. */
+  rootUri?: string;
+  format: ExportFormat;
+  /** For `svg`: the analysis drawn (default: the first that can run). */
+  analysis?: string;
+}
+
+export type ExportSynthesisResult = { text: string; fileName: string; rootUri: string } | { error: string };

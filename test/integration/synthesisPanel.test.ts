@@ -73,4 +73,23 @@ describe('Synthesis panel', function () {
     // 63.5 vs 60.7: the control mean is now lower, so the effect turns positive.
     assert.ok(ly(edited)!.yi > 0, `yi = ${ly(edited)!.yi}`);
   });
+
+  it('Export Synthesis writes a standalone HTML report and an SVG forest plot', async () => {
+    const html = fileUri('synthesis-report.html');
+    const written = (await vscode.commands.executeCommand('studyExtraction.exportSynthesis', {
+      format: 'html',
+      target: html,
+    })) as vscode.Uri;
+    assert.equal(written.fsPath, html.fsPath);
+    const report = new TextDecoder().decode(await vscode.workspace.fs.readFile(html));
+    assert.match(report, /^<!DOCTYPE html>/i);
+    assert.match(report, /<svg[^>]*class="forest-plot"/);
+    assert.doesNotMatch(report, /<script/i);
+    const svg = fileUri('forest.svg');
+    await vscode.commands.executeCommand('studyExtraction.exportSynthesis', { format: 'svg', target: svg });
+    assert.match(
+      new TextDecoder().decode(await vscode.workspace.fs.readFile(svg)),
+      /<svg[^>]*class="forest-plot[ "]/,
+    );
+  });
 });

@@ -1,6 +1,6 @@
-import type { AnalysisResult, PooledFigures, StudyResult, SynthesisReport } from '../core/synthesis/analysis';
-import { serializeSvg } from '../core/svgTree';
-import { forestPlot } from '../core/synthesis/forestPlot';
+import type { AnalysisResult, PooledFigures, StudyResult, SynthesisReport } from './analysis';
+import { serializeSvg } from '../svgTree';
+import { forestPlot } from './forestPlot';
 
 // ---------------------------------------------------------------------------------------------------------
 // JSON: DESIGN §3's fields first, in its order, then the extras under keys the contract does not use.
