@@ -85,8 +85,10 @@ export async function benchServer(): Promise<void> {
   }
   const rssAfter = rssMiB(child.pid!);
   await connection.sendRequest('shutdown');
-  connection.sendNotification('exit');
-  child.kill();
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  await connection.sendNotification('exit');
+  await exited;
+  connection.dispose();
 
   const size = (file: string) =>
     `${(statSync(nodePath.join(REPO, 'dist', file)).size / 1024).toFixed(0)} KiB`;
