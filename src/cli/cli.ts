@@ -273,19 +273,8 @@ async function runCheck(args: string[], io: CliIo): Promise<number> {
   if (!['text', 'json', 'sarif', 'github'].includes(format)) {
     throw new UsageError(`unknown format "${format}" (expected text, json, sarif or github)`);
   }
-  if (positional.length > 1)
-    throw new UsageError(`expected at most one review folder, got ${positional.length}`);
-  const start = nodePath.resolve(io.cwd, positional[0] ?? '.');
-  const startStat = await nodeFileSystem.stat(start);
-  if (!startStat) throw new UsageError(`no such folder: ${positional[0]}`);
-  const root = await findReviewRoot(
-    startStat.kind === 'directory' ? start : nodePath.dirname(start),
-    nodeFileSystem,
-  );
-  if (!root) {
-    io.stderr(`study-extract: no review.yaml found in ${start} or any folder above it\n`);
-    return 2;
-  }
+  const root = await reviewRootFrom(positional, io);
+  if (!root) return 2;
   const report = await checkReview(root, nodeFileSystem, { checkRecords: parallelRecordChecker(__filename) });
   const display = (relative: string) => {
     const shown = nodePath.relative(io.cwd, nodePath.join(root, relative)).split(nodePath.sep).join('/');

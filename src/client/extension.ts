@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { pickReview } from './reviewPicker';
 import {
   LanguageClient,
   RequestType,
@@ -215,30 +216,12 @@ export async function deactivate(): Promise<void> {
   await client?.stop();
 }
 
-async function pickReview(client: LanguageClient): Promise<ReviewInfo | undefined> {
-  const reviews = await client.sendRequest(requests.reviews);
-  if (reviews.length === 0) {
-    void vscode.window.showWarningMessage('Study Extraction: no review.yaml found in this workspace.');
-    return undefined;
-  }
-  if (reviews.length === 1) return reviews[0];
-  const picked = await vscode.window.showQuickPick(
-    reviews.map((r) => ({
-      label: r.title,
-      description: vscode.workspace.asRelativePath(vscode.Uri.parse(r.rootUri)),
-      review: r,
-    })),
-    { title: 'Which review?' },
-  );
-  return picked?.review;
-}
-
 /** Asks for a study id and a reviewer, then creates the record from the review's schema and opens it. */
 async function newStudyRecord(
   client: LanguageClient,
   args?: { study?: string; reviewer?: string },
 ): Promise<vscode.Uri | undefined> {
-  const review = await pickReview(client);
+  const review = await pickReview(client, 'Which review?');
   if (!review) return undefined;
   const study =
     args?.study ??

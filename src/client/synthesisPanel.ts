@@ -4,12 +4,11 @@
 // short debounce. A WebviewPanelSerializer brings the panel back after a window reload.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { RequestType, RequestType0, type LanguageClient } from 'vscode-languageclient/node';
+import { pickReview } from './reviewPicker';
+import { RequestType, type LanguageClient } from 'vscode-languageclient/node';
 import type { SynthesisViewModel } from '../core/synthesis/viewModel';
 import {
-  Methods,
   SynthesisMethods,
-  type ReviewInfo,
   type StudyLocationParams,
   type StudyLocationResult,
   type SynthesisParams,
@@ -249,7 +248,7 @@ class SynthesisPanel implements vscode.Disposable {
     try {
       const client = await this.client();
       if (!this.root) {
-        const review = await pickReview(client);
+        const review = await pickReview(client, 'Open Synthesis: which review?');
         if (!review) {
           void this.post({
             type: 'status',
@@ -375,20 +374,6 @@ async function exportFormats(): Promise<string[]> {
     all.includes(EXPORT_COMMAND),
   );
   return (await exportCommand) ? EXPORT_FORMATS : [];
-}
-
-async function pickReview(client: LanguageClient): Promise<ReviewInfo | undefined> {
-  const reviews = await client.sendRequest(new RequestType0<ReviewInfo[], void>(Methods.reviews));
-  if (reviews.length <= 1) return reviews[0];
-  const picked = await vscode.window.showQuickPick(
-    reviews.map((r) => ({
-      label: r.title,
-      description: vscode.workspace.asRelativePath(vscode.Uri.parse(r.rootUri)),
-      review: r,
-    })),
-    { title: 'Open Synthesis: which review?' },
-  );
-  return picked?.review;
 }
 
 /** Files whose change changes the synthesis: records, review.yaml (the schema changes reach us as diagnostics). */
