@@ -11,13 +11,54 @@ import {
   type OpenReviewOptions,
   type Review,
 } from './review';
-import { validateRecordText } from './validate';
+import {
+  synthesisUsageFromRecords,
+  validateAnalysesConfig,
+  type SynthesisUsage,
+} from './synthesis/analysisConfig';
+import { validateRecord } from './validate';
+import { YamlLocator } from './yamlDocument';
 
 export interface FileReport {
   /** Relative to the review folder, with `/` separators. */
   path: string;
   diagnostics: Diagnostic[];
+  /** A record's outcome ids (with types) and arm groups, for checking the analyses of review.yaml. */
+  usage?: RecordUsage;
 }
+
+/** What the analyses of review.yaml may refer to in one record (small, so threads can pass it on). */
+export interface RecordUsage {
+  outcomes: [string, string | undefined][];
+  groups: string[];
+}
+
+function usageOf(value: unknown): RecordUsage {
+  const summary = synthesisUsageFromRecords([value]);
+  const outcomes: [string, string | undefined][] = [];
+  for (const [id, types] of summary.outcomes) {
+    if (types.size === 0) outcomes.push([id, undefined]);
+    for (const type of types) outcomes.push([id, type]);
+  }
+  return { outcomes, groups: [...summary.groups] };
+}
+
+function mergeUsage(reports: FileReport[]): SynthesisUsage {
+  const outcomes = new Map<string, Set<string>>();
+  const groups = new Set<string>();
+  for (const report of reports) {
+    for (const [id, type] of report.usage?.outcomes ?? []) {
+      const types = outcomes.get(id) ?? new Set<string>();
+      if (type !== undefined) types.add(type);
+      outcomes.set(id, types);
+    }
+    for (const group of report.usage?.groups ?? []) groups.add(group);
+  }
+  return { outcomes, groups };
+}
+
+/** Checks of the analyses against what the records use (the other analysis checks run on review.yaml alone). */
+const USAGE_CODES = new Set(['analysis-unknown-outcome', 'analysis-outcome-type', 'analysis-unknown-group']);
 
 export interface CheckReport {
   files: FileReport[];
@@ -26,14 +67,22 @@ export interface CheckReport {
 
 /** Checks one record's text in the context of its review (its path gives the expected study and reviewer). */
 export function checkRecord(review: Review, record: FoundRecord, text: string): Diagnostic[] {
-  const diagnostics = validateRecordText(text, review.schema, {
+  return checkRecordWithValue(review, record, text).diagnostics;
+}
+
+/** `checkRecord`, also giving the record's data. */
+export function checkRecordWithValue(
+  review: Review,
+  record: FoundRecord,
+  text: string,
+): { diagnostics: Diagnostic[]; value: unknown } {
+  return validateRecord(text, review.schema, {
     study: record.study,
     reviewer: record.reviewer,
     protocolVersion: review.config.version,
     knownReviewers:
       review.config.reviewers.length > 0 ? [...review.config.reviewers, review.config.consensus] : undefined,
   });
-  return diagnostics;
 }
 
 /** Lists the review's record files as the template lays them out. */
@@ -60,11 +109,10 @@ export async function checkRecordFiles(
 ): Promise<FileReport[]> {
   return mapLimited(records, 32, async (record) => {
     const read = await readTextFile(fs, nodePath.join(review.root, record.path));
-    const diagnostics =
-      'text' in read
-        ? checkRecord(review, record, read.text)
-        : [fileProblemDiagnostic(read.problem, read.detail)];
-    return { path: record.path, diagnostics };
+    if (!('text' in read))
+      return { path: record.path, diagnostics: [fileProblemDiagnostic(read.problem, read.detail)] };
+    const { diagnostics, value } = checkRecordWithValue(review, record, read.text);
+    return { path: record.path, diagnostics, usage: usageOf(value) };
   });
 }
 
@@ -98,6 +146,13 @@ export async function checkOpenedReview(
 
   const results = await checkRecords(review, records);
   for (const { path, diagnostics } of results) reports.set(path, diagnostics);
+  if (review.reviewFile && review.config.synthesis.analyses.length > 0 && results.length > 0) {
+    const usage = mergeUsage(results);
+    const usageChecks = validateAnalysesConfig(review.reviewFile, new YamlLocator(review.reviewFile), {
+      usage,
+    });
+    reports.get(REVIEW_FILE)!.push(...usageChecks.filter((d) => USAGE_CODES.has(d.code)));
+  }
 
   const files = [...reports.entries()]
     .map(([path, diagnostics]) => ({ path, diagnostics: capDiagnostics(sortDiagnostics(diagnostics)) }))

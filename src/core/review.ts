@@ -43,6 +43,8 @@ export interface Review {
   schemaPath: string;
   /** Problems of review.yaml and of the extraction schema, keyed by relative path. */
   fileDiagnostics: Map<string, Diagnostic[]>;
+  /** review.yaml parsed with positions, when it could be read. */
+  reviewFile: YamlFile | undefined;
 }
 
 /** Walks up from `start` to the folder that holds review.yaml. */
@@ -262,5 +264,5 @@ export async function openReview(
       });
     }
   }
-  return { root, config, template, schema, usesReviewSchema, schemaPath, fileDiagnostics };
+  return { root, config, template, schema, usesReviewSchema, schemaPath, fileDiagnostics, reviewFile };
 }

@@ -91,12 +91,25 @@ export function validateRecordText(
   schema: CompiledSchema,
   expectations: RecordExpectations = {},
 ): Diagnostic[] {
+  return validateRecord(text, schema, expectations).diagnostics;
+}
+
+/** `validateRecordText`, also giving the record's data (undefined when it cannot be read). */
+export function validateRecord(
+  text: string,
+  schema: CompiledSchema,
+  expectations: RecordExpectations = {},
+): { diagnostics: Diagnostic[]; value: unknown } {
   const fast = fastYamlValue(text);
   if (fast) {
     const probe = validateYaml(valueOnlyFile(text, fast.value), schema, { recordRules: expectations });
-    if (probe.length === 0) return probe;
+    if (probe.length === 0) return { diagnostics: probe, value: fast.value };
   }
-  return validateYaml(parseYaml(text), schema, { recordRules: expectations });
+  const file = parseYaml(text);
+  return {
+    diagnostics: validateYaml(file, schema, { recordRules: expectations }),
+    value: file.usable ? file.value : undefined,
+  };
 }
 
 const NO_LINES = new LineIndex('');
