@@ -167,7 +167,8 @@ export function fastYamlValue(text: string): { value: unknown } | undefined {
   if (text.length > YAML_LIMITS.maxLength || text.includes('\0') || NEEDS_FULL_PARSER.test(text))
     return undefined;
   try {
-    const value = loadYaml(text, { schema: CORE_SCHEMA, json: false });
+    // An empty document is `null` for the positioned parser, `undefined` for js-yaml.
+    const value = loadYaml(text, { schema: CORE_SCHEMA, json: false }) ?? null;
     return valueDepthExceeds(value, YAML_LIMITS.maxDepth) ? undefined : { value };
   } catch {
     return undefined;
