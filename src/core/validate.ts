@@ -8,8 +8,14 @@ import {
   unknownFieldDiagnostic,
 } from './schemaMessages';
 import { declaredProperties, isKnownProperty, isPlainObject, type SchemaContext } from './schemaNavigator';
-import { LineIndex } from './lineIndex';
-import { fastYamlValue, parseYaml, YamlLocator, type PathSegment, type YamlFile } from './yamlDocument';
+import {
+  fastYamlValue,
+  parseYaml,
+  valueOnlyFile,
+  YamlLocator,
+  type PathSegment,
+  type YamlFile,
+} from './yamlDocument';
 
 export interface ValidationOptions {
   /** How the top level is named in messages (default "the record"). */
@@ -110,13 +116,6 @@ export function validateRecord(
     diagnostics: validateYaml(file, schema, { recordRules: expectations }),
     value: file.usable ? file.value : undefined,
   };
-}
-
-const NO_LINES = new LineIndex('');
-
-/** A parsed file without positions (for a probe whose diagnostics are only counted). */
-function valueOnlyFile(text: string, value: unknown): YamlFile {
-  return { text, lines: NO_LINES, doc: undefined, value, usable: true, diagnostics: [] };
 }
 
 function finish(diagnostics: Diagnostic[]): Diagnostic[] {

@@ -186,6 +186,16 @@ function valueDepthExceeds(root: unknown, maxDepth: number): boolean {
   return false;
 }
 
+const NO_LINES = new LineIndex('');
+
+/**
+ * A YAML text's data without positions, for work whose results are only counted (a validation probe,
+ * progress totals): every range it yields is the start of the document.
+ */
+export function valueOnlyFile(text: string, value: unknown): YamlFile {
+  return { text, lines: NO_LINES, doc: undefined, value, usable: true, diagnostics: [] };
+}
+
 /** The data of a YAML text: fast when it can be, else through the full parser (`undefined` if unusable). */
 export function yamlValue(text: string): unknown {
   const fast = fastYamlValue(text);

@@ -173,6 +173,14 @@ export class ReviewSession {
     return this.studies.get(study);
   }
 
+  /**
+   * Errors of a file at its last validation (of its open buffer, or of the disk); `undefined` if it has
+   * not been validated. Counts for the status bar and dashboards, without validating again.
+   */
+  errorCount(relativePath: string): number | undefined {
+    return this.validation.get(relativePath)?.filter((d) => d.severity === 'error').length;
+  }
+
   allStudies(): StudyComparison[] {
     return [...this.studies.values()];
   }

@@ -35,9 +35,10 @@ import { quickFixes } from '../core/quickFix';
 import { recordPath } from '../core/recordTemplate';
 import { findReviewRoot, readTextFile, REVIEW_FILE } from '../core/review';
 import { reviewFileSchemaValidator, type CompiledSchema } from '../core/schema';
-import { fieldLabel } from '../core/schemaMessages';
+import { toIdPath } from '../core/idPath';
 import { scaffoldRecord } from '../core/scaffold';
-import { parseYaml, type YamlFile } from '../core/yamlDocument';
+import { isPlainObject } from '../core/schemaNavigator';
+import { parseYaml, valueOnlyFile, yamlValue, type YamlFile } from '../core/yamlDocument';
 import {
   Methods,
   type CheckReviewResult,
@@ -430,16 +431,16 @@ connection.onCodeAction(async ({ textDocument, context }) => {
   return [...fixes, ...(await resolutionActions(adjudication, document.uri, ours))];
 });
 
+async function readRecordText(path: string): Promise<string | undefined> {
+  const read = await readTextFile(fs, path);
+  return 'text' in read ? read.text : undefined;
+}
+
 const adjudication: AdjudicationContext = {
   connection,
   sessionOf,
   sessions: () => [...sessions.values()],
-  readText: async (path) => {
-    const open = documentsByPath.get(path);
-    if (open) return open.getText();
-    const read = await readTextFile(fs, path);
-    return 'text' in read ? read.text : undefined;
-  },
+  readText: readRecordText,
   openDocument: (uri) => documents.get(uri),
   clientUriOf,
   adjudicatorName: async (uri) => (await settingsFor(uri)).adjudicator,
@@ -511,23 +512,22 @@ connection.onRequest(
       for (const record of records) {
         const full = nodePath.join(session.root, record.path);
         const open = documentsByPath.get(full);
-        const text = open
-          ? open.getText()
-          : await fs
-              .readFile(full)
-              .then((b) => new TextDecoder().decode(b))
-              .catch(() => undefined);
+        const text = open ? open.getText() : await readRecordText(full);
         if (text === undefined) continue;
-        const file = open ? parsedDocument(open) : parseYaml(text);
-        const progress = recordProgress(file, review.schema);
-        const value = (file.value ?? {}) as Record<string, unknown>;
-        const errors = checkRecord(review, record, text).filter((d) => d.severity === 'error').length;
+        // Totals need no positions: the data is read fast and errors come from the last validation.
+        const value = yamlValue(text);
+        const progress = recordProgress(valueOnlyFile(text, value), review.schema);
+        const status = isPlainObject(value) && typeof value.status === 'string' ? value.status : undefined;
+        // An open buffer may be ahead of its debounced validation: it is checked now (there are few).
+        const errors = open
+          ? checkRecord(review, record, text).filter((d) => d.severity === 'error').length
+          : (session.errorCount(record.path) ?? 0);
         infos.push({
           uri: open?.uri ?? pathToUri(full),
           path: record.path,
           study: record.study,
           reviewer: record.reviewer,
-          status: typeof value.status === 'string' ? value.status : undefined,
+          status,
           filled: progress.filled,
           required: progress.required,
           notReported: progress.notReported,
@@ -568,22 +568,12 @@ connection.onRequest(
     const next = missing.find((m) => after(m.range.start)) ?? missing[0]!;
     return {
       position: next.range.start,
-      field: fieldLabelPath(next.path, file.value),
+      field: toIdPath(file.value, next.path),
       kind: next.kind,
       remaining: missing.length,
     };
   },
 );
-
-function fieldLabelPath(path: (string | number)[], value: unknown): string {
-  return path
-    .map((segment, i) =>
-      typeof segment === 'number'
-        ? `[${fieldLabel(path.slice(0, i + 1), value).replace(/^.*\[/, '')}`
-        : `${i > 0 ? '.' : ''}${segment}`,
-    )
-    .join('');
-}
 
 connection.onRequest(new RequestType0<ReviewInfo[], void>(Methods.reviews), async () => {
   if (sessions.size === 0) await checkWorkspace();

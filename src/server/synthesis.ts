@@ -70,8 +70,8 @@ interface FileEntry {
   text: string | undefined;
   value: Obj | undefined;
   status: string | undefined;
-  /** How the dashboard counts the record (its errors under the review `errorsOf`). */
-  dashboard: DashboardRecord | undefined;
+  /** Errors found here under the review `errorsOf`, for a file the session has not validated yet. */
+  errors: number | undefined;
   errorsOf: Review | undefined;
 }
 
@@ -207,7 +207,7 @@ async function refreshFile(
     text,
     value,
     status: value && typeof value.status === 'string' ? value.status : undefined,
-    dashboard: undefined,
+    errors: undefined,
     errorsOf: undefined,
   };
   cache.files.set(record.path, entry);
@@ -245,16 +245,23 @@ async function buildModel(
   const dashboardRecords: DashboardRecord[] = [];
   for (const record of records) {
     const entry = entries.get(record.path)!;
-    if (entry.errorsOf !== review || !entry.dashboard) {
-      await pace();
-      const errors =
-        entry.text === undefined
-          ? 1
-          : checkRecord(review, record, entry.text).filter((d) => d.severity === 'error').length;
-      entry.errorsOf = review;
-      entry.dashboard = { reviewer: record.reviewer, status: entry.status, errors };
+    // The session validates every record anyway: its count is used for files on disk, and a record is
+    // validated here only while the session has not reached it yet (the first moments after start-up).
+    // An open buffer may be ahead of its debounced validation: it is validated here (its entry is per version).
+    const open = context.openDocument(nodePath.join(session.root, record.path));
+    let errors = open ? undefined : session.errorCount(record.path);
+    if (errors === undefined) {
+      if (entry.errorsOf !== review || entry.errors === undefined) {
+        await pace();
+        entry.errors =
+          entry.text === undefined
+            ? 1
+            : checkRecord(review, record, entry.text).filter((d) => d.severity === 'error').length;
+        entry.errorsOf = review;
+      }
+      errors = entry.errors;
     }
-    dashboardRecords.push(entry.dashboard);
+    dashboardRecords.push({ reviewer: record.reviewer, status: entry.status, errors });
   }
 
   const groups = groupByStudy(review, records);

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as nodePath from 'node:path';
+import { ensureBuilt } from './support/cli';
 
 const REPO = nodePath.resolve(__dirname, '..', '..');
 const CLI = nodePath.join(REPO, 'dist', 'cli.js');
@@ -175,10 +176,8 @@ function trySymlink(target: string, path: string): boolean {
   }
 }
 
-before(() => {
-  const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO, encoding: 'utf8' });
-  assert.equal(build.status, 0, `build failed: ${build.stderr}`);
-});
+// Built under the lock the other test files share, so that no test spawns a half-written bundle.
+before(() => ensureBuilt());
 
 after(() => {
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });

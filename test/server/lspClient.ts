@@ -3,17 +3,7 @@
 // `waitForDiagnostics` resolves on the first publish that satisfies a predicate (event-driven: the
 // timeout only fails the test, it is never a sleep).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import {
-  copyFileSync,
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as nodePath from 'node:path';
 import {
@@ -23,6 +13,7 @@ import {
   type MessageConnection,
 } from 'vscode-jsonrpc/node';
 import { URI } from 'vscode-uri';
+import { buildUnderLock, sleepSync } from '../support/build';
 
 export const REPO = nodePath.resolve(__dirname, '..', '..');
 export const SERVER = nodePath.join(REPO, 'dist', 'server.js');
@@ -55,20 +46,6 @@ export const FileChangeType = { Created: 1, Changed: 2, Deleted: 3 } as const;
 // ---------------------------------------------------------------------------------------------------
 // Build (once per test process; serialized with test/cli's builds by the same lock folder)
 
-function newestMtime(target: string): number {
-  if (!existsSync(target)) return 0;
-  const stat = statSync(target);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of readdirSync(target))
-    newest = Math.max(newest, newestMtime(nodePath.join(target, entry)));
-  return newest;
-}
-
-function sleepSync(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
 let serverCopy: string | undefined;
 
 /**
@@ -79,33 +56,7 @@ let serverCopy: string | undefined;
  */
 export function buildServer(): string {
   if (serverCopy) return serverCopy;
-  mkdirSync(nodePath.join(REPO, 'dist'), { recursive: true });
-  const lock = nodePath.join(REPO, 'dist', '.test-build-lock');
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      try {
-        if (Date.now() - statSync(lock).mtimeMs > 60_000) rmSync(lock, { recursive: true, force: true });
-      } catch {
-        // released meanwhile
-      }
-      if (Date.now() > deadline) throw new Error('timed out waiting for the build lock');
-      sleepSync(100);
-    }
-  }
-  try {
-    const inputs = ['src', 'schemas', 'package.json', nodePath.join('scripts', 'build.mjs')].map((p) =>
-      newestMtime(nodePath.join(REPO, p)),
-    );
-    const serverTime = existsSync(SERVER) ? statSync(SERVER).mtimeMs : 0;
-    if (serverTime === 0 || Math.max(...inputs) >= serverTime) {
-      const result = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO, encoding: 'utf8' });
-      if (result.status !== 0) throw new Error(`build failed:\n${result.stdout}\n${result.stderr}`);
-    }
-    if (!existsSync(SERVER)) throw new Error(`${SERVER} was not built`);
+  serverCopy = buildUnderLock(SERVER, () => {
     const folder = mkdtempSync(nodePath.join(os.tmpdir(), 'study-lsp-server-'));
     const copy = nodePath.join(folder, 'server.js');
     // A build run outside the lock (by hand) may be writing dist/ right now: take a copy that parses.
@@ -117,11 +68,9 @@ export function buildServer(): string {
     }
     if (existsSync(`${SERVER}.map`)) copyFileSync(`${SERVER}.map`, `${copy}.map`);
     process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
-    serverCopy = copy;
-    return serverCopy;
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
+    return copy;
+  });
+  return serverCopy;
 }
 
 // ---------------------------------------------------------------------------------------------------

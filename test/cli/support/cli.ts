@@ -1,61 +1,15 @@
 // Runs the built CLI (dist/cli.js) as a user or CI would: a separate node process.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { buildUnderLock, REPO } from '../../support/build';
 
-export const REPO = path.resolve(__dirname, '..', '..', '..');
+export { REPO };
 export const CLI = path.join(REPO, 'dist', 'cli.js');
 export const FIXTURES = path.join(REPO, 'test', 'fixtures', 'check');
 
-/** Newest modification time below `dir` (or of the file itself). */
-function newestMtime(target: string): number {
-  if (!existsSync(target)) return 0;
-  const stat = statSync(target);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of readdirSync(target)) newest = Math.max(newest, newestMtime(path.join(target, entry)));
-  return newest;
-}
-
-function sleep(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-/**
- * Builds dist/cli.js unless it is newer than every input. Test files run in parallel processes, so the
- * build is serialized by a lock folder: no test spawns a cli.js that another process is still writing.
- */
+/** Builds dist/cli.js unless it is newer than every input (serialized with the other test builds). */
 export function ensureBuilt(): void {
-  mkdirSync(path.join(REPO, 'dist'), { recursive: true });
-  const lock = path.join(REPO, 'dist', '.test-build-lock');
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      // A lock left behind by a killed run is stale after a minute.
-      try {
-        if (Date.now() - statSync(lock).mtimeMs > 60_000) rmSync(lock, { recursive: true, force: true });
-      } catch {
-        // The holder released it meanwhile.
-      }
-      if (Date.now() > deadline) throw new Error('timed out waiting for the build lock');
-      sleep(100);
-    }
-  }
-  try {
-    const inputs = ['src', 'schemas', 'package.json', path.join('scripts', 'build.mjs')].map((p) =>
-      newestMtime(path.join(REPO, p)),
-    );
-    const built = existsSync(CLI) ? statSync(CLI).mtimeMs : 0;
-    if (built === 0 || Math.max(...inputs) >= built) {
-      const result = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO, encoding: 'utf8' });
-      if (result.status !== 0) throw new Error(`build failed:\n${result.stdout}\n${result.stderr}`);
-    }
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
+  buildUnderLock(CLI, () => undefined);
 }
 
 export interface CliResult {
