@@ -1,10 +1,13 @@
 // Bundles the extension, the language server, the CLI and the webview with esbuild.
 import * as esbuild from 'esbuild';
 import { chmod } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
+// A package is built into an empty dist/, so nothing left by a development build (source maps, test
+// locks) can ship.
+if (process.argv.includes('--clean')) rmSync('dist', { recursive: true, force: true });
 
 const common = {
   bundle: true,

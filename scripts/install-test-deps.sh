@@ -6,8 +6,13 @@
 #   - code-server (= VS Code 1.100.3 in the browser), from npm, into .vscode-test/code-server/.
 # Everything it installs by npm is cached under the git-ignored .vscode-test/ folder; a second run
 # only checks and prints "cached".
-# Works as root with no standard input (CI). Usage: bash scripts/install-test-deps.sh
+# Works as root with no standard input (CI).
+# Usage: bash scripts/install-test-deps.sh            chromium, ripgrep, libkrb5-dev and code-server
+#        bash scripts/install-test-deps.sh --browser  chromium only (the webview tests)
 set -euo pipefail
+
+browser_only=false
+[ "${1:-}" = "--browser" ] && browser_only=true
 
 CODE_SERVER_VERSION=4.100.3
 # What code-server 4.100.3's @vscode/ripgrep wants (checked again after installing, see below).
@@ -22,8 +27,10 @@ export DEBIAN_FRONTEND=noninteractive
 say() { echo "install-test-deps: $*"; }
 
 # --- Debian packages ----------------------------------------------------------------------------
+packages=(chromium ripgrep libkrb5-dev)
+$browser_only && packages=(chromium)
 missing=()
-for package in chromium ripgrep libkrb5-dev; do
+for package in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
     missing+=("$package")
   fi
@@ -35,8 +42,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   "${sudo[@]}" apt-get update -qq </dev/null
   "${sudo[@]}" apt-get install -y -qq "${missing[@]}" </dev/null
 else
-  say "chromium, ripgrep, libkrb5-dev: already installed"
+  say "${packages[*]}: already installed"
 fi
+[ -x /usr/bin/chromium ] || { say "no /usr/bin/chromium after installing it"; exit 1; }
+$browser_only && exit 0
 
 # --- code-server --------------------------------------------------------------------------------
 installed_version() {
