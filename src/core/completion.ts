@@ -30,8 +30,85 @@ export function complete(context: CompletionContext, schema: CompiledSchema): Co
   return context.kind === 'key' ? completeKeys(context, schema) : completeValues(context, schema);
 }
 
-function snippetEscape(text: string): string {
+/** Escapes text so that a snippet inserts it literally. */
+export function snippetEscape(text: string): string {
   return text.replace(/[$}\\]/g, '\\$&');
+}
+
+/**
+ * The text a snippet inserts when nothing is typed into it, for editors without snippet support:
+ * placeholders and variables give their default text, a choice its first option, tab stops nothing,
+ * and escapes are undone. Malformed snippet syntax is kept as it stands.
+ */
+export function snippetToPlainText(snippet: string): string {
+  return readSnippetText(snippet, 0, false).text;
+}
+
+const DIGITS = /^\d+/;
+const VARIABLE_NAME = /^[_a-zA-Z][_a-zA-Z0-9]*/;
+
+/** Reads text up to the end (or, inside a placeholder, up to its unescaped `}`). */
+function readSnippetText(
+  snippet: string,
+  start: number,
+  inPlaceholder: boolean,
+): { text: string; end: number; closed: boolean } {
+  let text = '';
+  let i = start;
+  while (i < snippet.length) {
+    const ch = snippet[i]!;
+    if (ch === '\\' && i + 1 < snippet.length && '$}\\'.includes(snippet[i + 1]!)) {
+      text += snippet[i + 1];
+      i += 2;
+    } else if (ch === '}' && inPlaceholder) {
+      return { text, end: i, closed: true };
+    } else if (ch === '$') {
+      const element = readSnippetElement(snippet, i);
+      text += element ? element.text : '$';
+      i = element ? element.end : i + 1;
+    } else {
+      text += ch;
+      i++;
+    }
+  }
+  return { text, end: i, closed: false };
+}
+
+/** Reads `$1`, `${1}`, `${1:default}`, `${1|a,b|}`, `$name`, `${name}` or `${name:default}` at `start`. */
+function readSnippetElement(snippet: string, start: number): { text: string; end: number } | undefined {
+  const rest = snippet.slice(start + 1);
+  const bare = DIGITS.exec(rest) ?? VARIABLE_NAME.exec(rest);
+  if (bare) return { text: /^\d/.test(bare[0]) ? '' : bare[0], end: start + 1 + bare[0].length };
+  if (rest[0] !== '{') return undefined;
+  const name = DIGITS.exec(rest.slice(1)) ?? VARIABLE_NAME.exec(rest.slice(1));
+  if (!name) return undefined;
+  const isTabStop = /^\d/.test(name[0]);
+  const after = start + 2 + name[0].length;
+  if (snippet[after] === '}') return { text: isTabStop ? '' : name[0], end: after + 1 };
+  if (snippet[after] === ':') {
+    const inner = readSnippetText(snippet, after + 1, true);
+    return inner.closed ? { text: inner.text, end: inner.end + 1 } : undefined;
+  }
+  if (snippet[after] === '|' && isTabStop) return readChoice(snippet, after + 1);
+  return undefined;
+}
+
+/** Reads the options of a choice up to `|}`; the first option is its text. */
+function readChoice(snippet: string, start: number): { text: string; end: number } | undefined {
+  const options: string[] = [''];
+  for (let i = start; i < snippet.length; i++) {
+    const ch = snippet[i]!;
+    if (ch === '\\' && i + 1 < snippet.length && '$}\\,|'.includes(snippet[i + 1]!)) {
+      options[options.length - 1] += snippet[++i];
+    } else if (ch === '|' && snippet[i + 1] === '}') {
+      return { text: options[0]!, end: i + 2 };
+    } else if (ch === ',') {
+      options.push('');
+    } else {
+      options[options.length - 1] += ch;
+    }
+  }
+  return undefined;
 }
 
 function choiceEscape(text: string): string {
@@ -83,18 +160,19 @@ function propertySnippet(name: string, contexts: SchemaContext[], indent: number
   );
   const values = enumValues(contexts);
   const pad = ' '.repeat(indent + 2);
+  const key = snippetEscape(name);
   if (values.length > 0 && values.length <= 30)
-    return `${name}: \${1|${values.map((v) => choiceEscape(scalarText(v.value))).join(',')}|}`;
+    return `${key}: \${1|${values.map((v) => choiceEscape(scalarText(v.value))).join(',')}|}`;
   if (types.has('object') && contexts.some((c) => c.schema.properties || c.schema.additionalProperties)) {
-    return inFlow ? `${name}: { $1 }` : `${name}:\n${pad}$0`;
+    return inFlow ? `${key}: { $1 }` : `${key}:\n${pad}$0`;
   }
   if (types.has('array')) {
     const itemsAreObjects = contexts.some(
       (c) => isPlainObject(c.schema.items) && (c.schema.items as JsonSchemaObject).$ref,
     );
-    return itemsAreObjects && !inFlow ? `${name}:\n${pad}- $0` : `${name}: [$1]`;
+    return itemsAreObjects && !inFlow ? `${key}:\n${pad}- $0` : `${key}: [$1]`;
   }
-  return `${name}: $1`;
+  return `${key}: $1`;
 }
 
 function completeKeys(context: CompletionContext, schema: CompiledSchema): CompletionEntry[] {
@@ -237,7 +315,7 @@ function completeValues(context: CompletionContext, schema: CompiledSchema): Com
   return enumValues(contexts).map((v, index) => ({
     label: scalarText(v.value),
     kind: 'value' as const,
-    insertText: snippetEscape(scalarText(v.value)),
+    insertText: scalarText(v.value),
     snippet: false,
     documentation: v.description,
     sortText: `${v.value === NOT_REPORTED ? '1' : '0'}${String(index).padStart(3, '0')}`,
