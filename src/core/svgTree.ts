@@ -24,8 +24,15 @@ export function textEl(tag: string, attrs: SvgNode['attrs'], text: string): SvgN
   return { tag, attrs, text };
 }
 
+/** Characters XML 1.0 forbids (C0 controls but tab and newlines, lone surrogates, U+FFFE, U+FFFF). */
+const NOT_XML =
+  // eslint-disable-next-line no-control-regex -- control characters are what it finds
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Text safe in XML and HTML: markup characters escaped, characters XML forbids dropped. */
 export function escapeXml(text: string): string {
   return text
+    .replace(NOT_XML, '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

@@ -1,4 +1,5 @@
 import type { AnalysisResult, PooledFigures, StudyResult, SynthesisReport } from './analysis';
+import { csvText } from '../csv';
 import { serializeSvg } from '../svgTree';
 import { forestPlot } from './forestPlot';
 
@@ -213,20 +214,6 @@ export function formatSynthesizeText(report: SynthesisReport): string {
 // ---------------------------------------------------------------------------------------------------------
 // CSV, long format: one row per study per analysis (included or excluded), with the arm-level inputs.
 
-function csvCell(value: unknown): string {
-  const text =
-    value === null || value === undefined
-      ? ''
-      : typeof value === 'number'
-        ? Number.isFinite(value)
-          ? String(value)
-          : ''
-        : typeof value === 'string'
-          ? value
-          : JSON.stringify(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 export const SYNTHESIZE_CSV_COLUMNS = [
   'analysis',
   'measure',
@@ -304,7 +291,7 @@ export function formatSynthesizeCsv(report: SynthesisReport): string {
       rows.push(row);
     }
   }
-  return `${rows.map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
+  return csvText(rows);
 }
 
 // ---------------------------------------------------------------------------------------------------------

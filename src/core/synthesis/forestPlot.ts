@@ -229,11 +229,15 @@ type Row =
   | { kind: 'pi' }
   | { kind: 'gap' };
 
+/** The longest prefix that fits with an ellipsis: one pass over the characters, whatever their number. */
 function truncate(text: string, width: number, size = FONT): string {
   if (textWidth(text, size) <= width) return text;
+  const budget = width / size - charEm('…');
   const chars = [...text];
-  while (chars.length > 1 && textWidth(`${chars.join('')}…`, size) > width) chars.pop();
-  return `${chars.join('').trimEnd()}…`;
+  let used = 0;
+  let kept = 0;
+  while (kept < chars.length - 1 && used + charEm(chars[kept]!) <= budget) used += charEm(chars[kept++]!);
+  return `${chars.slice(0, Math.max(1, kept)).join('').trimEnd()}…`;
 }
 
 function wrap(text: string, width: number, size = FONT): string[] {
