@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import {
   CodeAction,
@@ -19,12 +20,13 @@ import {
   TextDocumentSyncKind,
   type Diagnostic as LspDiagnostic,
   type DocumentSymbol,
+  type FileEvent,
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { checkRecord } from '../core/check';
-import { complete } from '../core/completion';
+import { complete, snippetToPlainText } from '../core/completion';
 import { completionContext } from '../core/cursor';
 import type { Diagnostic, Severity } from '../core/diagnostic';
 import { nodeFileSystem } from '../core/fileSystem';
@@ -53,9 +55,17 @@ import {
   APPLY_RESOLUTION_COMMAND,
 } from '../shared/protocol';
 import { registerAdjudication, resolutionActions, type AdjudicationContext } from './adjudication';
+import { ReviewFolderWatcher } from './fileWatcher';
+import { hasTransportArgument, LAUNCH_USAGE } from './launch';
 import { OverlayFileSystem, pathToUri, uriToPath } from './overlayFileSystem';
 import { ReviewSession } from './reviewSession';
 import { registerSynthesis } from './synthesis';
+
+if (!hasTransportArgument(process.argv.slice(2))) {
+  // Written synchronously: the process exits right after.
+  writeSync(2, `${LAUNCH_USAGE}\n`);
+  process.exit(2);
+}
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -68,6 +78,9 @@ let trusted = true;
 let supportsConfiguration = false;
 let supportsWatcherRegistration = false;
 let supportsWorkspaceFolders = false;
+let supportsSnippets = false;
+/** Watches the review folders on disk when the client cannot watch files for the server. */
+let folderWatcher: ReviewFolderWatcher | undefined;
 
 // ---------------------------------------------------------------------------------------------------
 // Settings (per workspace folder, never one global)
@@ -164,8 +177,23 @@ async function sessionOf(path: string): Promise<ReviewSession | undefined> {
   const root = await findReviewRoot(nodePath.dirname(path), nodeFileSystem);
   if (!root) return undefined;
   const session = sessionFor(root);
-  void session.checkAll().catch(reportError);
+  void watchReviewFolders()
+    .then(() => session.checkAll())
+    .catch(reportError);
   return session;
+}
+
+/** The deepest review folder a path is inside of. */
+function sessionContaining(path: string): ReviewSession | undefined {
+  let best: ReviewSession | undefined;
+  for (const session of sessions.values())
+    if (session.contains(path) && (!best || session.root.length > best.root.length)) best = session;
+  return best;
+}
+
+/** Brings the server's own watching in line with the known reviews (a no-op when the client watches). */
+async function watchReviewFolders(): Promise<void> {
+  await folderWatcher?.watchOnly(sessions.keys());
 }
 
 const IGNORED_FOLDERS = new Set(['node_modules', '.git', 'dist', 'out', '.vscode-test']);
@@ -188,6 +216,8 @@ async function checkWorkspace(): Promise<CheckReviewResult> {
   const roots = new Set<string>();
   for (const folder of workspaceRoots) for (const root of await discoverReviews(folder)) roots.add(root);
   for (const root of roots) sessionFor(root);
+  // Watching starts before checking, so that no change on disk falls between the two.
+  await watchReviewFolders();
   const totals = { files: 0, errors: 0, warnings: 0 };
   for (const session of sessions.values()) {
     const summary = await session.checkAll();
@@ -288,6 +318,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   supportsWatcherRegistration =
     params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
   supportsWorkspaceFolders = params.capabilities.workspace?.workspaceFolders === true;
+  supportsSnippets = params.capabilities.textDocument?.completion?.completionItem?.snippetSupport === true;
   const folders = params.workspaceFolders?.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p) ?? [];
   const rootPath = params.rootUri ? uriToPath(params.rootUri) : undefined;
   workspaceRoots = folders.length > 0 ? folders : rootPath ? [rootPath] : [];
@@ -319,6 +350,11 @@ connection.onInitialized(() => {
         { globPattern: '**/*.json' },
       ],
     });
+  } else {
+    folderWatcher = new ReviewFolderWatcher(filesChanged, reportError);
+    connection.console.log(
+      'Study Extraction: the editor does not watch files; watching review folders on disk.',
+    );
   }
   void checkWorkspace().catch(reportError);
   if (!supportsWorkspaceFolders) return;
@@ -341,7 +377,8 @@ connection.onDidChangeConfiguration(() => {
   settingsByScope.clear();
 });
 
-connection.onDidChangeWatchedFiles(async ({ changes }) => {
+/** Files changed on disk, as the client reports them or as the server's own watcher sees them. */
+async function filesChanged(changes: FileEvent[]): Promise<void> {
   for (const change of changes) {
     const path = uriToPath(change.uri);
     if (!path) continue;
@@ -350,15 +387,30 @@ connection.onDidChangeWatchedFiles(async ({ changes }) => {
       if (change.type === FileChangeType.Deleted) {
         sessions.get(root)?.clearAll();
         sessions.delete(root);
-      } else await sessionFor(root).reload().catch(reportError);
+        await watchReviewFolders().catch(reportError);
+      } else {
+        const session = sessionFor(root);
+        await watchReviewFolders().catch(reportError);
+        await session.reload().catch(reportError);
+      }
       continue;
     }
     // An open document is validated from its buffer as it changes; the disk matters once it is closed.
     if (documentsByPath.has(path) && change.type !== FileChangeType.Deleted) continue;
-    const session = [...sessions.values()].find((s) => s.contains(path));
-    await session?.fileChanged(path).catch(reportError);
+    await sessionContaining(path)?.fileChanged(path).catch(reportError);
   }
-});
+}
+
+connection.onDidChangeWatchedFiles(({ changes }) => filesChanged(changes));
+
+async function stopWatching(): Promise<void> {
+  const watcher = folderWatcher;
+  folderWatcher = undefined;
+  await watcher?.close();
+}
+
+connection.onShutdown(() => stopWatching());
+connection.onExit(() => void stopWatching());
 
 // ---------------------------------------------------------------------------------------------------
 // Language features: each handler asks core
@@ -391,8 +443,13 @@ connection.onCompletion(async ({ textDocument, position }) => {
       : undefined,
     sortText: entry.sortText,
     filterText: entry.label,
-    textEdit: { range, newText: entry.insertText },
-    insertTextFormat: entry.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+    // A client without snippet support gets the text the snippet would insert untouched.
+    textEdit: {
+      range,
+      newText: entry.snippet && !supportsSnippets ? snippetToPlainText(entry.insertText) : entry.insertText,
+    },
+    insertTextFormat:
+      entry.snippet && supportsSnippets ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
   }));
 });
 

@@ -130,6 +130,11 @@ export interface StartOptions {
    * example's reviewers disagree on purpose, and validation tests look at validation alone.
    */
   comparison?: boolean;
+  /**
+   * The client's capabilities in `initialize`, instead of those of a VS Code-like client (e.g. `{}` for
+   * an editor with no snippets and no file watching).
+   */
+  capabilities?: Record<string, unknown>;
 }
 
 const COMPARISON_CODES = new Set(['disagreement', 'unresolved-disagreement']);
@@ -236,7 +241,7 @@ export class LspClient {
       rootUri,
       workspaceFolders: [{ uri: rootUri, name: 'review' }],
       initializationOptions: options.trusted === undefined ? {} : { trusted: options.trusted },
-      capabilities: {
+      capabilities: options.capabilities ?? {
         workspace: {
           configuration: true,
           workspaceFolders: true,
