@@ -1,5 +1,6 @@
 import type { ReviewComparison } from '../core/studyPairs';
 import { describeCompared } from '../core/studyPairs';
+import { jsonDocument, textLine } from './checkFormats';
 
 /** The JSON of DESIGN §3: studies with their disagreements, and the agreement statistics. */
 export function formatCompareJson(comparison: ReviewComparison): string {
@@ -21,7 +22,7 @@ export function formatCompareJson(comparison: ReviewComparison): string {
       })),
     },
   };
-  return `${JSON.stringify(document, null, 2)}\n`;
+  return jsonDocument(document);
 }
 
 function formatPercent(value: number | null): string {
@@ -65,18 +66,24 @@ export function formatCompareText(comparison: ReviewComparison): string {
     lines.push('Agreement: no study has two complete records yet.');
   } else {
     lines.push('Agreement (studies with both records complete):');
-    const width = Math.max(7, ...fields.map((f) => f.field.length));
+    // Escaped before padding, so that the columns line up.
+    const rows = [...fields, { field: 'overall', ...overall }].map((f) => ({
+      ...f,
+      field: textLine(f.field),
+    }));
+    const width = Math.max(7, ...rows.map((f) => f.field.length));
     lines.push(
       `  ${'field'.padEnd(width)}  ${'pairs'.padStart(5)}  ${'agreed'.padStart(6)}  ${'percent'.padStart(7)}  ${'kappa'.padStart(6)}`,
     );
-    for (const f of [...fields, { field: 'overall', ...overall }]) {
+    for (const f of rows) {
       lines.push(
         `  ${f.field.padEnd(width)}  ${String(f.pairs).padStart(5)}  ${String(f.agreed).padStart(6)}  ${formatPercent(f.percent).padStart(7)}  ${formatKappa(f.kappa).padStart(6)}`,
       );
     }
     lines.push("  kappa: Cohen's kappa, for fields with a fixed set of values; – where it is undefined.");
   }
-  return `${lines.join('\n')}\n`;
+  // Study ids, reviewer names, keys and values come from the records: each stays on its line.
+  return `${lines.map(textLine).join('\n')}\n`;
 }
 
 function csvCell(value: unknown): string {

@@ -1,9 +1,11 @@
-// The output formats and the argument handling of `study-extract check`, run through the built CLI.
-import { before, describe, test } from 'node:test';
+// The output formats and the argument handling of `study-extract check`, run through the built CLI, and
+// the text of `compare` on records whose keys and values try to break lines or pose as workflow commands.
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { DIAGNOSTIC_CODES } from '../../src/core/diagnosticCodes';
 import { ensureBuilt, FIXTURES, REPO, runCli, type JsonReport } from './support/cli';
 
 const TYPO = path.join(FIXTURES, 'unknown-field-top');
@@ -21,6 +23,86 @@ function lines(text: string): string[] {
 }
 
 before(() => ensureBuilt());
+
+/**
+ * The clean fixture plus `hostile-2020`, complete by both reviewers: ek's record has keys holding a newline,
+ * a workflow command, control characters and the legacy `##[` prefix. ek alone has a draft with a value not
+ * extracted yet (a note), and a record whose file name is a workflow command with `,` and `%` in it.
+ */
+const HOSTILE_FILE = 'records/ek/::error file=z,x%::s.study.yaml';
+const HOSTILE_RECORD = String.raw`study: hostile-2020
+reviewer: ek
+status: complete
+citation:
+  authors: [Hostile H]
+  year: 2020
+"\n::error file=x::pwned": "a\n::error file=y::value"
+"::warning::top 100%": 1
+"bell\a del\x7f nel\N ls\L cr\r tab\t": 2
+"##[error]legacy": 3
+`;
+let hostile: string;
+before(() => {
+  hostile = mkdtempSync(path.join(tmpdir(), 'study-extract-hostile-'));
+  cpSync(CLEAN, hostile, { recursive: true });
+  rmSync(path.join(hostile, 'expected.json'));
+  const write = (file: string, text: string) => writeFileSync(path.join(hostile, file), text);
+  write('records/ek/hostile-2020.study.yaml', HOSTILE_RECORD);
+  mkdirSync(path.join(hostile, 'records', 'mk'));
+  write(
+    'records/mk/hostile-2020.study.yaml',
+    'study: hostile-2020\nreviewer: mk\nstatus: complete\ncitation:\n  authors: [Hostile H]\n  year: 2021\n',
+  );
+  write(
+    'records/ek/draft-2021.study.yaml',
+    'study: draft-2021\nreviewer: ek\nstatus: draft\ncitation:\n  authors: [Draft D]\n  year:\n',
+  );
+  write(HOSTILE_FILE, 'study: x\nreviewer: ek\nstatus: complete\ncitation: { authors: [A], year: 2000 }\n');
+});
+after(() => rmSync(hostile, { recursive: true, force: true }));
+
+/** What GitHub Actions runs from a line: `::` at its start after blanks, or the legacy `##[` anywhere. */
+function looksLikeWorkflowCommand(line: string): boolean {
+  return /^\s*::/.test(line) || line.includes('##[');
+}
+
+/** The message of `unknown-field` for a key of the hostile record (it has no close match). */
+const HOSTILE_UNKNOWN_FIELD = (key: string) =>
+  `Unknown field \`${key}\` (known fields here: study, reviewer, status, protocol_version, citation, arms, outcomes, notes, adjudication)`;
+
+/** A workflow command read as the runner reads it (`::command k=v,k=v::data`, percent-decoded). */
+function readWorkflowCommand(line: string) {
+  const text = line.trimStart();
+  if (!text.startsWith('::')) return undefined;
+  const end = text.indexOf('::', 2);
+  if (end < 0) return undefined;
+  const info = text.slice(2, end);
+  const space = info.indexOf(' ');
+  const decodeData = (s: string) => s.replaceAll('%0D', '\r').replaceAll('%0A', '\n').replaceAll('%25', '%');
+  const decodeProperty = (s: string) =>
+    s
+      .replaceAll('%0D', '\r')
+      .replaceAll('%0A', '\n')
+      .replaceAll('%3A', ':')
+      .replaceAll('%2C', ',')
+      .replaceAll('%25', '%');
+  const properties: Record<string, string> = {};
+  if (space >= 0) {
+    for (const pair of info.slice(space + 1).split(',')) {
+      const eq = pair.indexOf('=');
+      properties[pair.slice(0, eq)] = decodeProperty(pair.slice(eq + 1));
+    }
+  }
+  return {
+    command: space < 0 ? info : info.slice(0, space),
+    properties,
+    data: decodeData(text.slice(end + 2)),
+  };
+}
+
+/** The characters that must never reach a line of text output raw (LF ends the line). */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
 
 describe('check --format text', () => {
   test('one line per problem, 1-based, paths relative to the working folder, then a summary', () => {
@@ -64,6 +146,38 @@ describe('check --format text', () => {
     const result = runCli(['check', CLEAN]);
     assert.equal(result.status, 0);
     assert.deepEqual(lines(result.stdout), ['3 files checked: no problems.']);
+  });
+
+  test('keys, values and file names never break a line: control characters are escaped visibly', () => {
+    const result = runCli(['check'], hostile);
+    assert.equal(result.status, 1, result.stderr);
+    const output = lines(result.stdout);
+    assert.equal(output.length, 7, result.stdout);
+    for (const line of output.slice(0, -1)) assert.match(line, TEXT_LINE);
+    for (const line of output) {
+      assert.ok(!RAW_CONTROL.test(line), `a raw control character in ${JSON.stringify(line)}`);
+      assert.ok(!looksLikeWorkflowCommand(line), `a workflow command: ${line}`);
+    }
+    const has = (text: string) =>
+      assert.ok(
+        output.some((l) => l.includes(text)),
+        `${text}\n${result.stdout}`,
+      );
+    has('records/ek/hostile-2020.study.yaml:7:1: error: Unknown field `\\n::error file=x::pwned` (');
+    has('Unknown field `bell\\u0007 del\\u007f nel\\u0085 ls\\u2028 cr\\r tab\\t` (');
+    has('Unknown field `##\\u005berror]legacy` (');
+    // `::` inside a line is no command: left as it is.
+    has('Unknown field `::warning::top 100%` (');
+    has(`${HOSTILE_FILE}:1:`);
+    assert.equal(output[6], '7 files checked: 5 errors, 0 warnings, 1 note.');
+  });
+
+  test('a file name that would start a line with `::` has its first colon escaped', () => {
+    const result = runCli(['check'], path.join(hostile, 'records', 'ek'));
+    const line = lines(result.stdout).find((l) => l.includes('z,x%'));
+    assert.ok(line, result.stdout);
+    // Whatever the file is reported for: the name stays recognisable, and the line is no command.
+    assert.match(line, /^\\u003a:error file=z,x%::s\.study\.yaml:\d+:\d+: error: .+ \[[a-z-]+\]$/);
   });
 });
 
@@ -123,6 +237,74 @@ describe('check --format sarif', () => {
     assert.equal(parsed.version, '2.1.0');
     assert.deepEqual(parsed.runs[0]!.results, []);
   });
+
+  test('each result refers to its rule by id and index; every rule has descriptions, help and a level', () => {
+    const result = runCli(['check', '--format', 'sarif'], hostile);
+    assert.equal(result.status, 1, result.stderr);
+    interface Text {
+      text: string;
+      markdown?: string;
+    }
+    const sarif = JSON.parse(result.stdout) as {
+      runs: {
+        tool: {
+          driver: {
+            rules: {
+              id: string;
+              shortDescription: Text;
+              fullDescription: Text;
+              help: Text;
+              defaultConfiguration: { level: string };
+            }[];
+          };
+        };
+        results: { ruleId: string; ruleIndex: number; level: string; message: { text: string } }[];
+      }[];
+    };
+    const run = sarif.runs[0]!;
+    const rules = run.tool.driver.rules;
+    assert.equal(new Set(rules.map((r) => r.id)).size, rules.length, 'rule ids are unique');
+    // The first is about the record named like a workflow command (its code is not the point here).
+    assert.equal(run.results[0]?.level, 'error');
+    assert.deepEqual(
+      run.results.slice(1).map((r) => [r.ruleId, r.level]),
+      [
+        ['not-extracted', 'note'],
+        ['unknown-field', 'error'],
+        ['unknown-field', 'error'],
+        ['unknown-field', 'error'],
+        ['unknown-field', 'error'],
+      ],
+    );
+    for (const r of run.results) {
+      const rule = rules[r.ruleIndex];
+      assert.equal(rule?.id, r.ruleId, `ruleIndex ${r.ruleIndex} of ${r.ruleId}`);
+      assert.ok(rule.shortDescription.text.trim().length > 0, `${rule.id}: shortDescription`);
+      assert.ok(rule.fullDescription.text.trim().length > 0, `${rule.id}: fullDescription`);
+      assert.ok(rule.help.text.trim().length > 0, `${rule.id}: help.text`);
+      assert.ok((rule.help.markdown ?? '').trim().length > 0, `${rule.id}: help.markdown`);
+    }
+    // Every code of the table is a rule, with the table's words and its severity as the level.
+    const level = { error: 'error', warning: 'warning', information: 'note' };
+    for (const info of DIAGNOSTIC_CODES) {
+      const rule = rules.find((r) => r.id === info.code);
+      assert.ok(rule, `no rule ${info.code}`);
+      assert.equal(rule.shortDescription.text, info.short);
+      assert.ok(rule.fullDescription.text.includes(info.help), info.code);
+      assert.equal(rule.help.text, info.help);
+      assert.equal(rule.defaultConfiguration.level, level[info.severity], info.code);
+    }
+    const levelOf = (id: string) => rules.find((r) => r.id === id)?.defaultConfiguration.level;
+    assert.deepEqual(['unknown-field', 'protocol-version', 'not-extracted'].map(levelOf), [
+      'error',
+      'warning',
+      'note',
+    ]);
+    // Messages keep their text; `##[` is written as a JSON escape that a CI log does not read.
+    assert.ok(!result.stdout.includes('##['));
+    assert.ok(run.results.some((r) => r.message.text === HOSTILE_UNKNOWN_FIELD('##[error]legacy')));
+    assert.ok(run.results.some((r) => r.message.text === HOSTILE_UNKNOWN_FIELD('\n::error file=x::pwned')));
+  });
 });
 
 describe('check --format github', () => {
@@ -154,6 +336,98 @@ describe('check --format github', () => {
     assert.equal(match?.[1], 'warning');
     assert.equal(properties(match[2]!).line, '4');
     assert.equal(properties(match[2]!).col, '19');
+  });
+
+  test('messages and properties are percent-encoded; the runner reads back the original text', () => {
+    const result = runCli(['check', '--format', 'github'], hostile);
+    assert.equal(result.status, 1, result.stderr);
+    const output = lines(result.stdout);
+    assert.equal(output.length, 7, result.stdout);
+    const commands = output.slice(0, -1).map(readWorkflowCommand);
+    assert.deepEqual(
+      commands.map((c) => [c?.command, c?.properties.file, c?.properties.line]),
+      [
+        ['error', HOSTILE_FILE, '1'],
+        ['notice', 'records/ek/draft-2021.study.yaml', '6'],
+        ['error', 'records/ek/hostile-2020.study.yaml', '7'],
+        ['error', 'records/ek/hostile-2020.study.yaml', '8'],
+        ['error', 'records/ek/hostile-2020.study.yaml', '9'],
+        ['error', 'records/ek/hostile-2020.study.yaml', '10'],
+      ],
+    );
+    assert.deepEqual(
+      commands.slice(2).map((c) => c!.data),
+      [
+        '\n::error file=x::pwned',
+        '::warning::top 100%',
+        'bell\u0007 del\u007f nel\u0085 ls\u2028 cr\r tab\t',
+        '##[error]legacy',
+      ].map(HOSTILE_UNKNOWN_FIELD),
+    );
+    assert.equal(commands[2]!.properties.title, 'study-extract unknown-field');
+    // The encoded forms, as GitHub documents them.
+    assert.ok(
+      output[0]!.startsWith('::error file=records/ek/%3A%3Aerror file=z%2Cx%25%3A%3As.study.yaml,line=1,'),
+    );
+    assert.ok(output[2]!.includes('::Unknown field `%0A::error file=x::pwned` ('), output[2]);
+    assert.ok(output[3]!.includes('::Unknown field `::warning::top 100%25` ('), output[3]);
+    assert.ok(output[4]!.includes(' cr%0D tab'), output[4]);
+    assert.ok(!looksLikeWorkflowCommand(output[6]!), output[6]);
+  });
+
+  test('the summary counts errors, warnings and notes', () => {
+    assert.equal(
+      lines(runCli(['check', '--format', 'github'], hostile).stdout).at(-1),
+      '7 files checked: 5 errors, 0 warnings, 1 note.',
+    );
+    assert.equal(
+      lines(runCli(['check', WARNING, '--format', 'github']).stdout).at(-1),
+      '3 files checked: 0 errors, 1 warning, 0 notes.',
+    );
+    assert.deepEqual(lines(runCli(['check', CLEAN, '--format', 'github']).stdout), [
+      '3 files checked: 0 errors, 0 warnings, 0 notes.',
+    ]);
+  });
+});
+
+describe('compare on records with hostile keys and values', () => {
+  test('text: study ids, keys and values stay on their line, and no line starts a workflow command', () => {
+    const result = runCli(['compare'], hostile);
+    assert.equal(result.status, 0, result.stderr);
+    const output = lines(result.stdout);
+    for (const line of output) {
+      assert.ok(!RAW_CONTROL.test(line), `a raw control character in ${JSON.stringify(line)}`);
+      assert.ok(!looksLikeWorkflowCommand(line), `a workflow command: ${line}`);
+    }
+    const has = (line: string) => assert.ok(output.includes(line), `${line}\n${result.stdout}`);
+    has('hostile-2020 (ek vs mk): 5 disagreements');
+    has('  citation.year: ek 2020 · mk 2021');
+    has('  \\n::error file=x::pwned: ek a\\n::error file=y::value · mk (not extracted)');
+    has('  \\u003a:warning::top 100%: ek 1 · mk (not extracted)');
+    has('  bell\\u0007 del\\u007f nel\\u0085 ls\\u2028 cr\\r tab\\t: ek 2 · mk (not extracted)');
+    has('  ##\\u005berror]legacy: ek 3 · mk (not extracted)');
+    // The agreement table: escaped fields, columns still aligned.
+    assert.match(result.stdout, /^ {2}\\u003a:warning::top 100% +1 +0 +0\.0% +–$/m);
+    const header = output.find((l) => l.startsWith('  field '))!;
+    const row = output.find((l) => /^ {2}\\n::error file=x::pwned +1 /.test(l))!;
+    assert.equal(row.length, header.length, `${header}\n${row}`);
+  });
+
+  test('JSON: the same keys and values, with `##[` written as an escape a CI log does not read', () => {
+    const result = runCli(['compare', '--format', 'json'], hostile);
+    assert.equal(result.status, 0, result.stderr);
+    assert.ok(!result.stdout.includes('##['));
+    const document = JSON.parse(result.stdout) as {
+      studies: { study: string; disagreements: { path: string; a: unknown; b: unknown }[] }[];
+    };
+    const study = document.studies.find((s) => s.study === 'hostile-2020');
+    assert.deepEqual(study?.disagreements, [
+      { path: 'citation.year', a: 2020, b: 2021 },
+      { path: '\n::error file=x::pwned', a: 'a\n::error file=y::value', b: null },
+      { path: '::warning::top 100%', a: 1, b: null },
+      { path: 'bell\u0007 del\u007f nel\u0085 ls\u2028 cr\r tab\t', a: 2, b: null },
+      { path: '##[error]legacy', a: 3, b: null },
+    ]);
   });
 });
 
