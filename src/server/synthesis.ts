@@ -43,8 +43,10 @@ import {
   type SynthesisResult,
   EXPORT_SYNTHESIS_METHOD,
   type ExportSynthesisParams,
+  type ExportFormat,
   type ExportSynthesisResult,
 } from '../shared/protocol';
+import { onCustomRequest } from './customRequest';
 import { uriToPath } from './overlayFileSystem';
 import type { ReviewSession } from './reviewSession';
 
@@ -321,13 +323,19 @@ async function sessionFor(context: SynthesisContext, rootUri?: string): Promise<
   return sessions.find((s) => s.root === root);
 }
 
+const EXPORT_FORMATS: readonly string[] = ['html', 'csv', 'json', 'svg'] satisfies ExportFormat[];
+
 export function registerSynthesis(context: SynthesisContext): void {
   const { connection } = context;
 
   // Exports of the synthesis as it stands, unsaved edits included: the same formats as the CLI.
-  connection.onRequest(
+  onCustomRequest(
+    connection,
     new RequestType<ExportSynthesisParams, ExportSynthesisResult, void>(EXPORT_SYNTHESIS_METHOD),
+    { rootUri: 'string?', format: 'string', analysis: 'string?' },
     async ({ rootUri, format, analysis }) => {
+      if (!EXPORT_FORMATS.includes(format))
+        return { error: `Unknown export format "${format}" (expected ${EXPORT_FORMATS.join(', ')}).` };
       const session = await sessionFor(context, rootUri);
       if (!session) return { error: 'No review.yaml found.' };
       const review = await session.current();
@@ -353,8 +361,10 @@ export function registerSynthesis(context: SynthesisContext): void {
     },
   );
 
-  connection.onRequest(
+  onCustomRequest(
+    connection,
     new RequestType<SynthesisParams, SynthesisResult, void>(SynthesisMethods.synthesis),
+    { rootUri: 'string?', rescan: 'boolean?' },
     async ({ rootUri, rescan }) => {
       const session = await sessionFor(context, rootUri);
       if (!session) return { error: rootUri ? 'No review is open at that folder.' : 'No review.yaml found.' };
@@ -365,8 +375,10 @@ export function registerSynthesis(context: SynthesisContext): void {
     },
   );
 
-  connection.onRequest(
+  onCustomRequest(
+    connection,
     new RequestType<StudyLocationParams, StudyLocationResult, void>(SynthesisMethods.studyLocation),
+    { rootUri: 'string', study: 'string', outcome: 'string?' },
     async ({ rootUri, study, outcome }) => {
       const session = await sessionFor(context, rootUri);
       if (!session) return null;
