@@ -34,10 +34,20 @@ function oneLine(value: unknown): string {
   return describeCompared(value).replace(/\s+/g, ' ').trim();
 }
 
+/** How a note names a field: on one line, whatever its keys hold. */
+function notedPath(path: string): string {
+  return path.replace(/[\r\n\u2028\u2029]+/g, ' ');
+}
+
 /** The note that marks a placeholder: `disagreement on arms[f2f].n: ek 28 · mk 25`. */
 function placeholderNote(study: StudyComparison, d: Disagreement): string {
   const [a, b] = study.reviewers;
-  return `disagreement on ${d.path}: ${a} ${oneLine(d.a)} · ${b} ${oneLine(d.b)}`;
+  return `disagreement on ${notedPath(d.path)}: ${a} ${oneLine(d.a)} · ${b} ${oneLine(d.b)}`;
+}
+
+/** A mapping key as YAML must spell it: plain when it can be, quoted when it holds `: `, ` #`, `- `, … */
+function keyText(key: string): string {
+  return valueText(key);
 }
 
 /** Fields already settled in a consensus record (its `adjudication:` entries). */
@@ -150,12 +160,12 @@ function markPlaceholder(
   if (object.flow) {
     const close = object.range[1] - 1;
     const inner = file.text.slice(object.range[0] + 1, close).trim();
-    changes.replace(close, close, `${inner ? ', ' : ''}${last.key}: null `);
+    changes.replace(close, close, `${inner ? ', ' : ''}${keyText(last.key)}: null `);
     addNote(changes, file, close, note);
     return true;
   }
   const end = lineEndOf(file, Math.max(object.range[1] - 1, object.range[0]));
-  changes.replace(end, end, `\n${' '.repeat(keyIndent(file, object))}${last.key}: null # ${note}`);
+  changes.replace(end, end, `\n${' '.repeat(keyIndent(file, object))}${keyText(last.key)}: null # ${note}`);
   return true;
 }
 
@@ -208,7 +218,7 @@ export function consensusRecordText(
   const settled = adjudicatedFields(value);
   const changes = new TextChanges(text);
   for (const d of study.disagreements) {
-    if (settled.has(d.path) || text.includes(`disagreement on ${d.path}:`)) continue;
+    if (settled.has(d.path) || text.includes(`disagreement on ${notedPath(d.path)}:`)) continue;
     const { path, matched, steps } = resolveIdPath(value, d.path);
     if (existing !== undefined && matched === steps.length) {
       // Only a value still as one reviewer wrote it is replaced; the adjudicator's own edits stay.
@@ -281,7 +291,7 @@ export function minimalEdit(before: string, after: string): TextEdit {
 
 /** Removes every note of `field` (on value lines, and comment lines of whole items). */
 function removeNotes(text: string, field: string): string {
-  const escaped = field.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const escaped = notedPath(field).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return text
     .replace(new RegExp(`^[ \\t]*# disagreement on ${escaped}: [^\\n]*\\n?`, 'gm'), '')
     .replace(new RegExp(` · disagreement on ${escaped}: .*?(?= · disagreement on |$)`, 'gm'), '')
@@ -328,7 +338,11 @@ export function applyResolution(text: string, resolution: Resolution, adjudicato
     const object = locate(file.doc, path).node;
     if (isMap(object) && !object.flow && object.range) {
       const end = lineEndOf(file, Math.max(object.range[1] - 1, object.range[0]));
-      changes.replace(end, end, `\n${' '.repeat(keyIndent(file, object))}${last.key}: ${valueText(chosen)}`);
+      changes.replace(
+        end,
+        end,
+        `\n${' '.repeat(keyIndent(file, object))}${keyText(last.key)}: ${valueText(chosen)}`,
+      );
       done = true;
     }
   }

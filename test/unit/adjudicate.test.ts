@@ -676,3 +676,39 @@ adjudication:
     assert.equal(valueAt(resolved, 'arms[f2f].group'), 'face-to-face');
   });
 });
+
+describe('keys that YAML must quote are written quoted', async () => {
+  const keys = ['a: b #x', 'z #c', '- evil', 'two\nlines'];
+  const quotedKeys = keys.map((key) => `  ${JSON.stringify(key)}: 1`).join('\n');
+  const mk = MK.replace('citation:\n', `citation:\n${quotedKeys}\n`);
+  const root = writeReview({ 'ek/smith-2011': EK, 'mk/smith-2011': mk });
+  const study = await compareStudy(root);
+  const text = consensusRecordText(study, 'consensus', ['notes']);
+  const citation = () => (parseYaml(text).value as { citation: Record<string, unknown> }).citation;
+
+  test('each such key of one reviewer becomes a placeholder under its own name', () => {
+    assert.ok(parseYaml(text).usable, text);
+    for (const key of keys) assert.ok(key in citation(), `${JSON.stringify(key)} in the consensus record`);
+    for (const key of keys) assert.equal(citation()[key], null);
+    assert.equal(citation().a, undefined, 'no key `a` read out of `a: b #x`');
+    assert.equal(citation().z, undefined, 'no key `z` read out of `z #c`');
+  });
+
+  test('the consensus text stays one placeholder note per line, and re-running changes nothing', () => {
+    assert.equal(consensusRecordText(study, 'consensus', ['notes'], text), text);
+    for (const line of text.split('\n').filter((l) => l.includes('disagreement on citation.two'))) {
+      assert.match(line, /# .*disagreement on citation\.two lines/);
+    }
+  });
+
+  test('settling one writes the value under the quoted key', () => {
+    const settled = applyResolution(
+      text,
+      { field: study.disagreements.find((d) => d.path.includes('a: b'))!.path, chosen: 'b', value: 1 },
+      { name: 'tester', date: '2026-12-02' },
+    );
+    const value = parseYaml(settled).value as { citation: Record<string, unknown> };
+    assert.equal(value.citation['a: b #x'], 1);
+    assert.equal(value.citation.a, undefined);
+  });
+});
