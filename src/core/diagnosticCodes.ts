@@ -9,7 +9,7 @@ export const DIAGNOSTIC_CODE_GROUPS = {
   files: 'Files and YAML',
   schema: 'Fields against the schema',
   record: 'Record rules',
-  dual: 'Dual extraction (in the editor)',
+  dual: 'Dual extraction',
   review: 'review.yaml',
   extractionSchema: 'The extraction schema',
   analyses: 'Analyses of review.yaml',
@@ -334,7 +334,7 @@ export const DIAGNOSTIC_CODES: readonly DiagnosticCodeInfo[] = [
     code: 'disagreement',
     severity: 'information',
     group: 'dual',
-    short: "The two reviewers' records of a study differ on this value.",
+    short: "The two reviewers' records of a study differ on this value (in the editor).",
     help: 'Shown on both records once the review is not blinded or both records are complete. Check the value against the source; what remains is settled by adjudication in the consensus record.',
   },
   {
@@ -488,17 +488,38 @@ export function diagnosticCodeInfo(code: string): DiagnosticCodeInfo | undefined
   return BY_CODE.get(code);
 }
 
-/** The README's tables of codes: one per group, one row per code. */
+/** The README's tables of codes stand between these lines. */
+export const CODES_TABLE_START = '<!-- codes:start -->';
+export const CODES_TABLE_END = '<!-- codes:end -->';
+
+/** The README's tables of codes: one per group, one row per code, laid out as Prettier lays out tables. */
 export function diagnosticCodesMarkdown(): string {
   const sections = Object.entries(DIAGNOSTIC_CODE_GROUPS).map(([group, title]) => {
-    const rows = DIAGNOSTIC_CODES.filter((info) => info.group === group).map(
-      (info) => `| \`${info.code}\` | ${info.severity} | ${tableCell(info.short)} |`,
-    );
-    return [`**${title}**`, '', '| code | severity | what |', '|---|---|---|', ...rows].join('\n');
+    const rows = DIAGNOSTIC_CODES.filter((info) => info.group === group).map((info) => [
+      `\`${info.code}\``,
+      info.severity,
+      tableCell(info.short),
+    ]);
+    return [`**${title}**`, '', ...markdownTable(['code', 'severity', 'what'], rows)].join('\n');
   });
   return `${sections.join('\n\n')}\n`;
 }
 
+function markdownTable(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(3, h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(header), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.map(line)];
+}
+
 function tableCell(text: string): string {
   return text.replace(/\|/g, '\\|');
+}
+
+/** `readme` with the text between the markers replaced by the tables; `undefined` without the markers. */
+export function withCodesTable(readme: string): string | undefined {
+  const start = readme.indexOf(CODES_TABLE_START);
+  const end = readme.indexOf(CODES_TABLE_END);
+  if (start < 0 || end < start) return undefined;
+  const before = readme.slice(0, start + CODES_TABLE_START.length);
+  return `${before}\n\n${diagnosticCodesMarkdown()}\n${readme.slice(end)}`;
 }

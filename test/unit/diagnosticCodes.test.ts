@@ -3,10 +3,18 @@
 // field), a template over literal unions, or a helper's parameter (then every call of the helper counts).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import * as prettier from 'prettier';
 import ts from 'typescript';
-import { DIAGNOSTIC_CODES, diagnosticCodeInfo } from '../../src/core/diagnosticCodes';
+import {
+  CODES_TABLE_END,
+  CODES_TABLE_START,
+  DIAGNOSTIC_CODES,
+  diagnosticCodeInfo,
+  diagnosticCodesMarkdown,
+  withCodesTable,
+} from '../../src/core/diagnosticCodes';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const CORE = path.join(REPO, 'src', 'core');
@@ -224,5 +232,38 @@ describe('the table of diagnostic codes', () => {
   test('an unknown code has no entry', () => {
     assert.equal(diagnosticCodeInfo('no-such-code'), undefined);
     assert.equal(diagnosticCodeInfo('unknown-field')?.severity, 'error');
+  });
+});
+
+describe("README.md's table of codes", () => {
+  const readme = readFileSync(path.join(REPO, 'README.md'), 'utf8');
+
+  test('is the one generated from the table (node --import tsx scripts/codes-table.ts --write)', () => {
+    const start = readme.indexOf(CODES_TABLE_START);
+    const end = readme.indexOf(CODES_TABLE_END);
+    assert.ok(start >= 0 && end > start, 'README.md has <!-- codes:start --> and <!-- codes:end -->');
+    assert.equal(readme.slice(start + CODES_TABLE_START.length, end), `\n\n${diagnosticCodesMarkdown()}\n`);
+    assert.equal(withCodesTable(readme), readme);
+  });
+
+  test('names every code once', () => {
+    for (const { code } of DIAGNOSTIC_CODES) {
+      assert.equal(readme.split(`| \`${code}\` `).length - 1, 1, code);
+    }
+  });
+
+  test('stays as it is when Prettier formats the README', async () => {
+    const options = JSON.parse(readFileSync(path.join(REPO, '.prettierrc.json'), 'utf8')) as prettier.Options;
+    const generated = diagnosticCodesMarkdown();
+    assert.equal(await prettier.format(generated, { ...options, parser: 'markdown' }), generated);
+  });
+
+  test('replacing the section keeps the rest of the file', () => {
+    const text = `# Title\n\nbefore\n\n${CODES_TABLE_START}\nstale-table-text\n${CODES_TABLE_END}\n\nafter\n`;
+    const updated = withCodesTable(text)!;
+    assert.ok(updated.startsWith(`# Title\n\nbefore\n\n${CODES_TABLE_START}\n\n**Files and YAML**\n`));
+    assert.ok(updated.endsWith(`|\n\n${CODES_TABLE_END}\n\nafter\n`));
+    assert.ok(!updated.includes('stale-table-text'));
+    assert.equal(withCodesTable('no markers'), undefined);
   });
 });
