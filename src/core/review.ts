@@ -1,7 +1,15 @@
 import * as nodePath from 'node:path';
 import type { Diagnostic } from './diagnostic';
-import { decodeText, type ReviewFileSystem } from './fileSystem';
-import { DEFAULT_RECORDS_TEMPLATE, parseRecordTemplate, type RecordTemplate } from './recordTemplate';
+import { decodeText, fileSystemErrorCode, fileSystemReason, type ReviewFileSystem } from './fileSystem';
+import {
+  DEFAULT_RECORDS_TEMPLATE,
+  isReviewerId,
+  parseRecordTemplate,
+  reviewerFolder,
+  templateBaseFolder,
+  templateLayoutProblem,
+  type RecordTemplate,
+} from './recordTemplate';
 import {
   uncompiledExtractionSchema,
   compileExtractionSchema,
@@ -47,12 +55,21 @@ export interface Review {
   reviewFile: YamlFile | undefined;
 }
 
-/** Walks up from `start` to the folder that holds review.yaml. */
+/**
+ * Walks up from `start` to the folder that holds review.yaml. Never throws: a folder that cannot be looked
+ * into is passed over, and a review.yaml that is a loop of links is found (opening it then reports why it
+ * cannot be read).
+ */
 export async function findReviewRoot(start: string, fs: ReviewFileSystem): Promise<string | undefined> {
   let dir = nodePath.resolve(start);
   for (;;) {
-    const stat = await fs.stat(nodePath.join(dir, REVIEW_FILE));
-    if (stat?.kind === 'file') return dir;
+    let found: boolean;
+    try {
+      found = (await fs.stat(nodePath.join(dir, REVIEW_FILE)))?.kind === 'file';
+    } catch (error) {
+      found = fileSystemErrorCode(error) === 'ELOOP';
+    }
+    if (found) return dir;
     const parent = nodePath.dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;
@@ -66,7 +83,12 @@ export async function readTextFile(
 ): Promise<
   { text: string } | { problem: 'missing' | 'too-large' | 'not-text' | 'unreadable'; detail?: string }
 > {
-  const stat = await fs.stat(path);
+  let stat: Awaited<ReturnType<ReviewFileSystem['stat']>>;
+  try {
+    stat = await fs.stat(path);
+  } catch (error) {
+    return { problem: 'unreadable', detail: fileSystemReason(error) };
+  }
   if (!stat) return { problem: 'missing' };
   if (stat.kind !== 'file') return { problem: 'unreadable', detail: 'not a file' };
   if (stat.size > YAML_LIMITS.maxLength * 4) return { problem: 'too-large', detail: String(stat.size) };
@@ -74,7 +96,7 @@ export async function readTextFile(
   try {
     bytes = await fs.readFile(path);
   } catch (error) {
-    return { problem: 'unreadable', detail: error instanceof Error ? error.message : String(error) };
+    return { problem: 'unreadable', detail: fileSystemReason(error) };
   }
   const text = decodeText(bytes);
   return text === undefined ? { problem: 'not-text' } : { text: text.replace(/^\uFEFF/, '') };
@@ -97,7 +119,11 @@ export function fileProblemDiagnostic(problem: string, detail?: string): Diagnos
   };
 }
 
-/** Reads review.yaml text into a config, with defaults for whatever is missing or invalid. */
+/**
+ * Reads review.yaml text into a config, with defaults for whatever is missing or invalid. An id that could
+ * not name a folder (a reviewer, the consensus) is never used: it is left out, or the default takes its
+ * place; review.schema.json reports it at the value.
+ */
 export function readReviewConfig(file: YamlFile): ReviewConfig {
   const raw = file.usable && isPlainObject(file.value) ? file.value : {};
   const str = (v: unknown, fallback: string) => (typeof v === 'string' && v.trim() !== '' ? v : fallback);
@@ -110,8 +136,9 @@ export function readReviewConfig(file: YamlFile): ReviewConfig {
     version: typeof raw.version === 'number' && Number.isInteger(raw.version) ? raw.version : undefined,
     schema: str(raw.schema, DEFAULT_SCHEMA_PATH),
     records: str(raw.records, DEFAULT_RECORDS_TEMPLATE),
-    reviewers: [...new Set(strings(raw.reviewers))],
-    consensus: str(raw.consensus, DEFAULT_CONSENSUS),
+    reviewers: [...new Set(strings(raw.reviewers).filter(isReviewerId))],
+    consensus:
+      typeof raw.consensus === 'string' && isReviewerId(raw.consensus) ? raw.consensus : DEFAULT_CONSENSUS,
     blind: raw.blind === true,
     compare: {
       ignore: strings(compare.ignore),
@@ -121,15 +148,94 @@ export function readReviewConfig(file: YamlFile): ReviewConfig {
   };
 }
 
-/** Resolves a path written in review.yaml; `undefined` if it leaves the review folder. */
-export function resolveInside(root: string, relative: string): string | undefined {
-  const full = nodePath.resolve(root, relative);
-  return isInside(root, full) ? full : undefined;
+/** Why a path written in review.yaml (or derived from it) is not used. */
+export type PathRefusal = 'absolute' | 'leaves-review' | 'through-link' | 'unreadable';
+
+export type InsideReview =
+  | {
+      /** The real path: every link on the way resolved, and each of them inside the review folder. */
+      path: string;
+      /** The path relative to the review folder as written, normalized, with `/` separators. */
+      relative: string;
+    }
+  | { refused: PathRefusal; message: string };
+
+/**
+ * Resolves `relative` (a path of review.yaml, or one derived from it such as a record's) against the real
+ * path of the review folder. It is refused when it is absolute, when it climbs out with `..`, or when a
+ * symbolic link on the way leads outside the review folder or nowhere. What does not exist yet (a folder
+ * or record about to be created) resolves below the deepest part that does. Every reader and writer of
+ * such a path goes through here.
+ */
+export async function resolveInsideReview(
+  root: string,
+  relative: string,
+  fs: ReviewFileSystem,
+): Promise<InsideReview> {
+  const written = relative.trim();
+  const shown = `"${written}"`;
+  if (written.startsWith('/') || written.startsWith('\\') || /^[A-Za-z]:/.test(written))
+    return {
+      refused: 'absolute',
+      message: `${shown} is an absolute path; paths in review.yaml are relative to the review folder`,
+    };
+  const parts: string[] = [];
+  for (const part of written.split(/[\\/]/)) {
+    if (part === '' || part === '.') continue;
+    if (part !== '..') parts.push(part);
+    else if (parts.pop() === undefined)
+      return { refused: 'leaves-review', message: `${shown} leaves the review folder` };
+  }
+  const normalized = parts.join('/');
+  const cannot = (at: string, error: unknown): InsideReview => ({
+    refused: 'unreadable',
+    message: `${shown} cannot be resolved: ${at === '' ? 'the review folder' : `"${at}"`}: ${fileSystemReason(error)}`,
+  });
+  let realRoot: string;
+  try {
+    realRoot = await fs.realPath(root);
+  } catch (error) {
+    return cannot('', error);
+  }
+  let current = realRoot;
+  for (let i = 0; i < parts.length; i++) {
+    const next = nodePath.join(current, parts[i]!);
+    const at = parts.slice(0, i + 1).join('/');
+    let stat: Awaited<ReturnType<ReviewFileSystem['stat']>>;
+    try {
+      stat = await fs.stat(next);
+    } catch (error) {
+      return cannot(at, error);
+    }
+    if (!stat) {
+      // Nothing there yet, unless a link that leads nowhere: writing through it could create its target.
+      const entries = await fs.readDirectory(current).catch(() => []);
+      if (entries.some((entry) => entry.name === parts[i] && entry.kind === 'symlink'))
+        return {
+          refused: 'through-link',
+          message: `${shown} goes through a symbolic link that leads nowhere ("${at}")`,
+        };
+      return { path: nodePath.join(current, ...parts.slice(i)), relative: normalized };
+    }
+    let real: string;
+    try {
+      real = await fs.realPath(next);
+    } catch (error) {
+      return cannot(at, error);
+    }
+    if (!isInside(realRoot, real))
+      return {
+        refused: 'through-link',
+        message: `${shown} goes through a symbolic link that leads outside the review folder ("${at}" → ${real})`,
+      };
+    current = real;
+  }
+  return { path: current, relative: normalized };
 }
 
 export function isInside(root: string, path: string): boolean {
   const rel = nodePath.relative(root, path);
-  return rel === '' || (!rel.startsWith('..') && !nodePath.isAbsolute(rel));
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${nodePath.sep}`) && !nodePath.isAbsolute(rel));
 }
 
 export function toPosix(path: string): string {
@@ -172,6 +278,14 @@ export function validateReviewText(text: string): {
             : 'template-invalid';
       diagnostics.push({ severity: 'error', code, message: problem, range: locator.valueRange(['records']) });
     }
+    const layout = parsed.template && templateLayoutProblem(parsed.template);
+    if (layout)
+      diagnostics.push({
+        severity: 'error',
+        code: 'template-invalid',
+        message: `${layout} No record is checked until it is fixed.`,
+        range: locator.valueRange(['records']),
+      });
   }
   if (
     Array.isArray(raw.reviewers) &&
@@ -221,12 +335,61 @@ export async function openReview(
     reviewLocator?.valueRange([key]) ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
   const parsedTemplate = parseRecordTemplate(config.records);
-  const template = parsedTemplate.template;
+  // A template that cannot lay out records safely lists none (validateReviewText reports why).
+  let template =
+    parsedTemplate.template && !templateLayoutProblem(parsedTemplate.template)
+      ? parsedTemplate.template
+      : undefined;
+  if (template) {
+    const base = templateBaseFolder(template);
+    const resolved = base === '' ? undefined : await resolveInsideReview(root, base, fs);
+    if (resolved && 'refused' in resolved && resolved.refused === 'through-link') {
+      reviewDiagnostics.push({
+        severity: 'error',
+        code: 'outside-review',
+        message: `The records folder ${resolved.message}; no record is read until it is fixed.`,
+        range: atReviewKey('records'),
+      });
+      template = undefined;
+    }
+  }
+  if (template?.hasReviewer) {
+    const folder = reviewerFolder(template, config.consensus);
+    const resolved =
+      folder === templateBaseFolder(template) ? undefined : await resolveInsideReview(root, folder, fs);
+    if (resolved && 'refused' in resolved && resolved.refused === 'through-link')
+      reviewDiagnostics.push({
+        severity: 'error',
+        code: 'outside-review',
+        message: `The consensus folder ${resolved.message}; consensus records are neither read nor written there.`,
+        range: atReviewKey('consensus'),
+      });
+  }
 
   let schema: CompiledSchema = baseRecordValidator();
   let usesReviewSchema = false;
   let schemaPath = toPosix(nodePath.normalize(config.schema));
-  const schemaFull = resolveInside(root, config.schema);
+  const schemaTarget = await resolveInsideReview(root, config.schema, fs);
+  // Refused alike whether or not the workspace is trusted: the schema is read in both.
+  if ('refused' in schemaTarget) {
+    reviewDiagnostics.push(
+      schemaTarget.refused === 'unreadable'
+        ? {
+            severity: 'error',
+            code: 'schema-not-found',
+            message: `The extraction schema ${schemaTarget.message}. Records are checked against the base schema only.`,
+            range: atReviewKey('schema'),
+          }
+        : {
+            severity: 'error',
+            code: 'schema-outside-review',
+            message: `The extraction schema path ${schemaTarget.message}. Records are checked against the base schema only.`,
+            range: atReviewKey('schema'),
+          },
+    );
+  } else schemaPath = schemaTarget.relative;
+  // Read where the editor has it open (below `root` as given), now that its real path is known to be inside.
+  const schemaFull = 'refused' in schemaTarget ? undefined : nodePath.join(root, schemaTarget.relative);
   if (options.compileReviewSchema === false) {
     reviewDiagnostics.push({
       severity: 'information',
@@ -237,15 +400,7 @@ export async function openReview(
     });
     const schemaText = schemaFull ? await readTextFile(fs, schemaFull) : undefined;
     if (schemaText && 'text' in schemaText) schema = uncompiledExtractionSchema(schemaText.text);
-  } else if (!schemaFull) {
-    reviewDiagnostics.push({
-      severity: 'error',
-      code: 'schema-outside-review',
-      message: `The extraction schema path "${config.schema}" leaves the review folder. Records are checked against the base schema only.`,
-      range: atReviewKey('schema'),
-    });
-  } else {
-    schemaPath = toPosix(nodePath.relative(root, schemaFull));
+  } else if (schemaFull) {
     const schemaText = await readTextFile(fs, schemaFull);
     if ('text' in schemaText) {
       const compiled = compileExtractionSchema(schemaText.text);
@@ -259,7 +414,7 @@ export async function openReview(
         message:
           schemaText.problem === 'missing'
             ? `The extraction schema "${config.schema}" does not exist. Records are checked against the base schema only.`
-            : `The extraction schema "${config.schema}" cannot be read (${schemaText.problem}). Records are checked against the base schema only.`,
+            : `The extraction schema "${config.schema}" cannot be read (${schemaText.problem === 'unreadable' && schemaText.detail ? schemaText.detail : schemaText.problem}). Records are checked against the base schema only.`,
         range: atReviewKey('schema'),
       });
     }
