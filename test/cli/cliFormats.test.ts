@@ -6,6 +6,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DIAGNOSTIC_CODES } from '../../src/core/diagnosticCodes';
+import { formatCheckSarif, textLine } from '../../src/cli/checkFormats';
 import { ensureBuilt, FIXTURES, REPO, runCli, type JsonReport } from './support/cli';
 
 const TYPO = path.join(FIXTURES, 'unknown-field-top');
@@ -428,6 +429,73 @@ describe('compare on records with hostile keys and values', () => {
       { path: 'bell\u0007 del\u007f nel\u0085 ls\u2028 cr\r tab\t', a: 2, b: null },
       { path: '##[error]legacy', a: 3, b: null },
     ]);
+  });
+});
+
+describe('one line of text output', () => {
+  test('control characters are written as escapes; other text is kept', () => {
+    assert.equal(textLine('a\nb\rc\td'), 'a\\nb\\rc\\td');
+    assert.equal(
+      textLine('\u0000\u0007\u001b\u007f\u0085\u009f'),
+      '\\u0000\\u0007\\u001b\\u007f\\u0085\\u009f',
+    );
+    assert.equal(textLine('x\u2028y\u2029z'), 'x\\u2028y\\u2029z');
+    assert.equal(textLine('bidi \u202e \u2066'), 'bidi \\u202e \\u2066');
+    assert.equal(textLine('Müller, 95% CI — ≤ 0.5 · é'), 'Müller, 95% CI — ≤ 0.5 · é');
+  });
+
+  test('nothing in it starts a workflow command, after any blanks', () => {
+    assert.equal(textLine('::error::x'), '\\u003a:error::x');
+    assert.equal(textLine('  ::error::x'), '  \\u003a:error::x');
+    assert.equal(textLine('\u00a0\u3000::error::x'), '\u00a0\u3000\\u003a:error::x');
+    assert.equal(textLine('a ::error::x'), 'a ::error::x');
+    assert.equal(textLine(':x'), ':x');
+    assert.equal(textLine('see ##[error]x and ##[group]'), 'see ##\\u005berror]x and ##\\u005bgroup]');
+  });
+});
+
+describe('check --format sarif, a code missing from the table of codes', () => {
+  test('still gets a rule with descriptions, help and a level', () => {
+    const at = { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
+    const report = {
+      files: [
+        {
+          path: 'records/ek/a.study.yaml',
+          diagnostics: [
+            { severity: 'warning' as const, code: 'not-in-the-table', message: 'Something.', range: at },
+            { severity: 'error' as const, code: 'unknown-field', message: 'Unknown field `x`', range: at },
+          ],
+        },
+      ],
+      summary: { files: 1, errors: 1, warnings: 1 },
+    };
+    const sarif = JSON.parse(formatCheckSarif(report, (p) => p, '0.0.0')) as {
+      runs: {
+        tool: {
+          driver: {
+            rules: {
+              id: string;
+              fullDescription: { text: string };
+              help: { text: string; markdown: string };
+              defaultConfiguration: { level: string };
+            }[];
+          };
+        };
+        results: { ruleId: string; ruleIndex: number }[];
+      }[];
+    };
+    const run = sarif.runs[0]!;
+    assert.equal(run.tool.driver.rules.length, DIAGNOSTIC_CODES.length + 1);
+    for (const result of run.results) {
+      const rule = run.tool.driver.rules[result.ruleIndex]!;
+      assert.equal(rule.id, result.ruleId);
+      assert.ok(
+        rule.fullDescription.text.length > 0 && rule.help.text.length > 0 && rule.help.markdown.length > 0,
+      );
+    }
+    const unknown = run.tool.driver.rules.find((r) => r.id === 'not-in-the-table');
+    assert.match(unknown?.help.text ?? '', /not-in-the-table/);
+    assert.equal(unknown?.defaultConfiguration.level, 'warning');
   });
 });
 
