@@ -83,6 +83,13 @@ export const DIAGNOSTIC_CODES: readonly DiagnosticCodeInfo[] = [
     help: 'Something named like a record (for example a folder `x.study.yaml`) is not a file. Rename or remove it; each record is one `.study.yaml` file.',
   },
   {
+    code: 'invalid-record-name',
+    severity: 'error',
+    group: 'files',
+    short: "A record's file or folder name is not a valid study or reviewer id.",
+    help: 'Record paths are built from ids, so a name must be one: a study id in lower-case letters, digits, `.`, `_` and `-` (e.g. `preschl-2011`), a reviewer id in letters, digits, `.`, `_` and `-`, each starting with a letter or digit. Rename the file or folder; its records are not checked until then.',
+  },
+  {
     code: 'yaml-syntax',
     severity: 'error',
     group: 'files',
