@@ -377,6 +377,29 @@ describe('check does not follow symlinks out of the review', () => {
   });
 });
 
+describe('check survives links that cannot be resolved', () => {
+  test('a record linked to itself, one linked to nothing, a reviewer folder linked to itself → unreadable each', (t) => {
+    const root = makeReview();
+    const links: [string, string][] = [
+      ['records/ek/loop.study.yaml', 'loop.study.yaml'],
+      ['records/ek/gone.study.yaml', 'nowhere.study.yaml'],
+      ['records/mk', 'mk'],
+    ];
+    for (const [path, target] of links) {
+      if (!trySymlink(target, nodePath.join(root, path))) return t.skip('symlinks are not available');
+    }
+    const report = check(root);
+    for (const [path] of links)
+      assert.deepEqual(
+        diagnosticsOf(report, path).map((d) => d.code),
+        ['unreadable'],
+        path,
+      );
+    assert.match(diagnosticsOf(report, 'records/ek/loop.study.yaml')[0]!.message, /symbolic link loop/);
+    assertGoodClean(report);
+  });
+});
+
 describe('check survives a broken review.yaml', () => {
   test('binary review.yaml → not-text on review.yaml; records still checked', () => {
     const root = makeReview();
