@@ -22,7 +22,7 @@ import {
 } from '../core/adjudicate';
 import type { DiagnosticData } from '../core/diagnostic';
 import { resolveIdPath } from '../core/idPath';
-import { recordPath } from '../core/recordTemplate';
+import { consensusTarget } from '../core/consensusTarget';
 import { describeCompared, type StudyComparison } from '../core/studyPairs';
 import { YamlLocator } from '../core/yamlDocument';
 import {
@@ -100,17 +100,6 @@ async function studyOfUri(
   return study ? { session, study, path } : undefined;
 }
 
-function consensusPath(
-  session: ReviewSession,
-  study: StudyComparison,
-  consensusName: string,
-  template: Parameters<typeof recordPath>[0],
-): string {
-  return study.consensus
-    ? nodePath.join(session.root, study.consensus.record.path)
-    : nodePath.join(session.root, recordPath(template, consensusName, study.study));
-}
-
 /** The edit that settles `field` in the consensus record at `uri` with one side's value. */
 async function resolutionEdit(context: AdjudicationContext, args: ApplyResolutionArgs) {
   const found = await studyOfUri(context, args.uri);
@@ -182,17 +171,11 @@ export function registerAdjudication(context: AdjudicationContext): void {
       const session = context.sessions().find((s) => s.root === root);
       if (!session) return { error: 'No review is open at that folder.' };
       const review = await session.current();
-      const study = await session.study(studyId);
-      if (!study) return { error: `No records of study "${studyId}".` };
-      if (study.state === 'single')
-        return {
-          error: `Only ${study.reviewers[0] ?? 'one reviewer'} has extracted ${studyId}; adjudication needs both records.`,
-        };
-      if (study.state === 'blinded')
-        return { error: `${studyId} is blinded: both records must be complete before adjudication.` };
-      if (!review.template?.hasStudy) return { error: 'The records template of review.yaml has no {study}.' };
-      const target = consensusPath(session, study, review.config.consensus, review.template);
-      const existing = study.consensus ? await context.readText(target) : undefined;
+      const planned = consensusTarget(review, studyId, await session.study(studyId));
+      if ('error' in planned) return { error: planned.error };
+      const { study } = planned;
+      const target = nodePath.join(session.root, planned.path);
+      const existing = planned.exists ? await context.readText(target) : undefined;
       const text = consensusRecordText(
         study,
         review.config.consensus,

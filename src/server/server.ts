@@ -34,11 +34,10 @@ import { hover } from '../core/hover';
 import { definition, foldingRanges, outline, type OutlineSymbol } from '../core/outline';
 import { recordProgress } from '../core/progress';
 import { quickFixes } from '../core/quickFix';
-import { recordPath } from '../core/recordTemplate';
+import { newRecord } from '../core/newRecord';
 import { findReviewRoot, readTextFile, REVIEW_FILE } from '../core/review';
 import { reviewFileSchemaValidator, type CompiledSchema } from '../core/schema';
 import { toIdPath } from '../core/idPath';
-import { scaffoldRecord } from '../core/scaffold';
 import { isPlainObject } from '../core/schemaNavigator';
 import { parseYaml, valueOnlyFile, yamlValue, type YamlFile } from '../core/yamlDocument';
 import {
@@ -657,19 +656,11 @@ connection.onRequest(
     const root = uriToPath(rootUri);
     const session = root ? sessions.get(root) : undefined;
     if (!session) return { error: 'No review is open at that folder.' };
-    const review = await session.current();
-    if (!/^[a-z0-9][a-z0-9._-]*$/.test(study))
-      return { error: 'A study id uses lower-case letters, digits, `.`, `_` and `-` (e.g. `preschl-2011`).' };
-    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(reviewer))
-      return { error: 'A reviewer id uses letters, digits, `.`, `_` and `-`.' };
-    if (!review.template?.hasStudy)
-      return { error: 'The records template of review.yaml has no {study}; fix it first.' };
-    const full = nodePath.join(session.root, recordPath(review.template, reviewer, study));
+    const record = newRecord(await session.current(), study, reviewer);
+    if ('error' in record) return { error: record.error };
+    const full = nodePath.join(session.root, record.path);
     if (await fs.stat(full)) return { error: `A record already exists at ${session.relative(full)}.` };
-    return {
-      uri: pathToUri(full),
-      text: scaffoldRecord(review.schema, study, reviewer, review.config.version),
-    };
+    return { uri: pathToUri(full), text: record.text };
   },
 );
 
