@@ -1,4 +1,5 @@
 import * as nodePath from 'node:path';
+import { consensusDiagnostics } from './adjudicate';
 import { capDiagnostics, sortDiagnostics, type Diagnostic } from './diagnostic';
 import type { ReviewFileSystem } from './fileSystem';
 import { findRecordFiles, type FoundRecord } from './recordTemplate';
@@ -16,6 +17,7 @@ import {
   validateAnalysesConfig,
   type SynthesisUsage,
 } from './synthesis/analysisConfig';
+import { compareStudy, diskReader, groupByStudy } from './studyPairs';
 import { validateRecord } from './validate';
 import { YamlLocator } from './yamlDocument';
 
@@ -91,16 +93,20 @@ export async function listRecords(review: Review, fs: ReviewFileSystem) {
   return findRecordFiles(review.root, review.template, fs, nodePath.join, isInside);
 }
 
-/** Validates review.yaml, the extraction schema and every record of the review in `root`. */
+/**
+ * Validates review.yaml, the extraction schema and every record of the review in `root`, and reports the
+ * disagreements that each consensus record has not settled yet.
+ */
 export async function checkReview(
   root: string,
   fs: ReviewFileSystem,
   options: OpenReviewOptions & { checkRecords?: RecordChecker } = {},
 ): Promise<CheckReport> {
-  return checkOpenedReview(await openReview(root, fs, options), fs, options.checkRecords);
+  return checkOpenedReview(await openReview(root, fs, options), fs, options.checkRecords, {
+    unresolvedDisagreements: true,
+  });
 }
 
-/** Checks an opened review: its protocol and schema problems, and every record read through `fs`. */
 /** Checks record files of an opened review, reading them through `fs`. */
 export async function checkRecordFiles(
   review: Review,
@@ -119,10 +125,36 @@ export async function checkRecordFiles(
 /** Checks the records' share of the work; the CLI may hand it to worker threads. */
 export type RecordChecker = (review: Review, records: FoundRecord[]) => Promise<FileReport[]>;
 
+/**
+ * The disagreements each consensus record has not settled yet (its open placeholders), as warnings at
+ * the field, by the consensus record's path.
+ */
+export async function unresolvedAdjudication(
+  review: Review,
+  records: FoundRecord[],
+  fs: ReviewFileSystem,
+): Promise<Map<string, Diagnostic[]>> {
+  const found = new Map<string, Diagnostic[]>();
+  const read = diskReader(review, fs);
+  for (const [study, group] of groupByStudy(review, records)) {
+    if (!group.consensus || group.reviewers.length < 2) continue;
+    const comparison = await compareStudy(review, study, group, read);
+    const diagnostics = consensusDiagnostics(comparison);
+    if (diagnostics.length > 0) found.set(group.consensus.path, diagnostics);
+  }
+  return found;
+}
+
+/**
+ * Checks an opened review: its protocol and schema problems, and every record read through `fs`. With
+ * `unresolvedDisagreements`, also the open placeholders of consensus records (the language server
+ * publishes those with its comparisons instead).
+ */
 export async function checkOpenedReview(
   review: Review,
   fs: ReviewFileSystem,
   checkRecords: RecordChecker = (r, records) => checkRecordFiles(r, records, fs),
+  options: { unresolvedDisagreements?: boolean } = {},
 ): Promise<CheckReport> {
   const reports = new Map<string, Diagnostic[]>();
   for (const [path, diagnostics] of review.fileDiagnostics) reports.set(path, [...diagnostics]);
@@ -152,6 +184,10 @@ export async function checkOpenedReview(
       usage,
     });
     reports.get(REVIEW_FILE)!.push(...usageChecks.filter((d) => USAGE_CODES.has(d.code)));
+  }
+  if (options.unresolvedDisagreements) {
+    for (const [path, diagnostics] of await unresolvedAdjudication(review, records, fs))
+      reports.set(path, [...(reports.get(path) ?? []), ...diagnostics]);
   }
 
   const files = [...reports.entries()]
