@@ -261,6 +261,8 @@ export async function findRecordFiles(
           records.push({ path, reviewer: candidate.captures.reviewer, study: candidate.captures.study });
         else if (pattern) skipped.push({ path, reason: 'not-a-file' });
       } else if (kind === 'directory') {
+        // Hidden folders (`.git`, an editor's settings) hold no records: no id starts with `.`.
+        if (badName && candidate.name.startsWith('.')) continue;
         if (badName) skipped.push({ path, reason: 'invalid-record-name', ...badName });
         else await visit(full, [...relative, candidate.name], index + 1, candidate.captures);
       }

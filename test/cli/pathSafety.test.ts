@@ -251,11 +251,11 @@ describe('the records folder: loops of links and names that are not ids', () => 
   test('a record file named with something that is not a study id is reported and not read', () => {
     const { root } = makeReview();
     writeFileSync(path.join(root, 'records', 'ek', 'Run.sh.study.yaml'), 'secret_field: leaked\n');
-    mkdirSync(path.join(root, 'records', '.trash'));
-    writeFileSync(path.join(root, 'records', '.trash', 'b-2021.study.yaml'), 'secret_field: leaked\n');
+    mkdirSync(path.join(root, 'records', 'e k'));
+    writeFileSync(path.join(root, 'records', 'e k', 'b-2021.study.yaml'), 'secret_field: leaked\n');
     const report = checkJson(root);
     diagnostic(report, 'records/ek/Run.sh.study.yaml', 'invalid-record-name');
-    diagnostic(report, 'records/.trash', 'invalid-record-name');
+    diagnostic(report, 'records/e k', 'invalid-record-name');
     assert.doesNotMatch(JSON.stringify(report), /secret_field/);
   });
 });

@@ -400,19 +400,20 @@ describe('listing records', () => {
   const list = async (root: string, fs: ReviewFileSystem = nodeFileSystem) =>
     findRecordFiles(root, parseRecordTemplate(DEFAULT_RECORDS_TEMPLATE).template!, fs, path.join, isInside);
 
-  test('names that are not ids are reported (not read), and the valid records are still listed', async () => {
+  test('names that are not ids are reported (not read), hidden folders passed over, valid records listed', async () => {
     const root = makeReview({
       'records/ek/a-2020.study.yaml': record('a-2020', 'ek'),
       'records/ek/Preschl-2011.study.yaml': record('preschl-2011', 'ek'),
       'records/ek/.hidden.study.yaml': record('hidden', 'ek'),
       'records/ek/a b.study.yaml': record('a-b', 'ek'),
       'records/.trash/old-2001.study.yaml': record('old-2001', 'ek'),
+      'records/e k/old-2002.study.yaml': record('old-2002', 'ek'),
       'records/.DS_Store': 'not a folder',
     });
     const { records, skipped } = await list(root);
     assert.deepEqual(records, [{ path: 'records/ek/a-2020.study.yaml', reviewer: 'ek', study: 'a-2020' }]);
     assert.deepEqual(skipped, [
-      { path: 'records/.trash', reason: 'invalid-record-name', placeholder: 'reviewer', value: '.trash' },
+      { path: 'records/e k', reason: 'invalid-record-name', placeholder: 'reviewer', value: 'e k' },
       {
         path: 'records/ek/.hidden.study.yaml',
         reason: 'invalid-record-name',
@@ -436,7 +437,7 @@ describe('listing records', () => {
       skippedPathDiagnostic(skipped[2]!).message,
       '"Preschl-2011" cannot name a study: a study id uses lower-case letters, digits, `.`, `_` and `-`, and starts with a letter or digit (e.g. `preschl-2011`). Rename the file; it is not checked until then.',
     );
-    assert.match(skippedPathDiagnostic(skipped[0]!).message, /^"\.trash" cannot name a reviewer's folder/);
+    assert.match(skippedPathDiagnostic(skipped[0]!).message, /^"e k" cannot name a reviewer's folder/);
   });
 
   test('a record that is a loop of links is listed, and reading it says why it cannot be read', async () => {
