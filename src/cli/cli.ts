@@ -1,10 +1,16 @@
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import * as nodePath from 'node:path';
-import { checkReview } from '../core/check';
+import { consensusRecordText, unresolvedDisagreements } from '../core/adjudicate';
+import { checkReview, listRecords } from '../core/check';
+import { consensusTarget } from '../core/consensusTarget';
 import { isCheckWorker, parallelRecordChecker, runCheckWorker } from './parallelCheck';
 import { nodeFileSystem } from '../core/fileSystem';
-import { findReviewRoot, openReview } from '../core/review';
+import { DEFAULT_REVIEWERS, newReviewFiles, newReviewProblem } from '../core/initReview';
+import { newRecord } from '../core/newRecord';
+import { findReviewRoot, isInside, openReview, type Review } from '../core/review';
 import { compareReview } from '../core/studyPairs';
+import { closestMatch } from '../core/suggest';
+import { createFile, createFiles, FileWriteError, replaceFile } from '../node/atomicWrite';
 import { loadStudies, runAnalyses } from '../core/synthesis/analysis';
 import { studyCharacteristics } from '../core/synthesis/characteristics';
 import { synthesisHtmlReport } from '../core/synthesis/report';
@@ -23,12 +29,15 @@ const VERSION = packageJson.version;
 const USAGE = `Usage: study-extract <command> [review-dir] [options]
 
 Commands:
+  init         write a new review into a new or empty folder (never overwrites)
+  new          scaffold a study record: study-extract new <study> --reviewer <id>
   check        validate review.yaml, the extraction schema and every record
   compare      disagreements between the two reviewers of every study, agreement statistics
+  adjudicate   create or extend a study's consensus record: study-extract adjudicate <study>
   synthesize   run the analyses of review.yaml: effect sizes, meta-analysis, subgroups
 
 Options:
-  -h, --help     show help (also: study-extract <command> --help)
+  -h, --help     show help (also: study-extract <command> --help, study-extract help <command>)
   -v, --version  show the version
 
 review-dir defaults to the current folder; the review is found by walking up to review.yaml.
@@ -36,7 +45,8 @@ review-dir defaults to the current folder; the review is found by walking up to 
 
 const CHECK_USAGE = `Usage: study-extract check [review-dir] [--format text|json|sarif|github]
 
-Validates review.yaml, the review's extraction schema and every record.
+Validates review.yaml, the review's extraction schema and every record. In a consensus record, each
+disagreement not settled yet (an open placeholder) is a warning at its field [unresolved-disagreement].
 
 Options:
   --format text    path:line:col: severity: message [code], then a summary (default)
@@ -87,6 +97,54 @@ a single study is reported without pooling and is not an error); 2 if the comman
 arguments, no review, an unknown --analysis, a file that cannot be written).
 `;
 
+const INIT_USAGE = `Usage: study-extract init [dir] [--title TEXT] [--reviewers ID,ID]
+
+Writes a new review into dir (default: the current folder), which must be new or empty (a .git folder
+may be there already):
+  review.yaml                      the protocol, every key present and explained, one analysis
+  schemas/extraction.schema.json   the extraction form, extending the bundled study-record schema
+  records/<reviewer>/, records/consensus/   the record folders (each with a .gitkeep)
+  README.md, .gitignore            how to work on the review; the check cache left out of git
+study-extract check is clean right after. Nothing is overwritten: if any of these files exists, nothing
+is written.
+
+Options:
+  --title TEXT       the review's title (default: the folder's name)
+  --reviewers LIST   the reviewers' ids, separated by commas (default: ${DEFAULT_REVIEWERS.join(',')})
+  -h, --help         show this help
+
+Exit status: 0 written; 2 if a file exists, the folder is not empty or cannot be used, or bad arguments.
+`;
+
+const NEW_USAGE = `Usage: study-extract new <study> --reviewer <id> [review-dir]
+
+Writes a new record of <study> by reviewer <id> where review.yaml's records template puts it, as the
+editor's New Study Record does: every required field of the extraction form, study, reviewer, status
+(draft) and the protocol version filled, the rest empty (not extracted yet) with its description. Prints
+the path written. An existing record is never overwritten.
+
+Options:
+  --reviewer ID   one of review.yaml's reviewers (may be left out when there is only one)
+  -h, --help      show this help
+
+Exit status: 0 written; 2 if the record exists, the study or reviewer id is not valid, or no review.
+`;
+
+const ADJUDICATE_USAGE = `Usage: study-extract adjudicate <study> [review-dir]
+
+Creates the consensus record of <study>, as the editor's Adjudicate Study does: every value the two
+reviewers agree on, and an empty placeholder with a "disagreement on <field>" note for each disagreement.
+If the consensus record exists, it is extended: placeholders are added for disagreements it has not
+settled and does not mark yet; every other line stays as it is. Prints the path of the consensus record.
+study-extract check then warns at each field that is still to settle [unresolved-disagreement].
+
+Options:
+  -h, --help   show this help
+
+Exit status: 0; 2 if the study has no records, only one reviewer's record, is still blinded (both
+records must be complete), the records template has no {study}, or the file cannot be written.
+`;
+
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
@@ -118,10 +176,35 @@ function parseArgs(args: string[], valued: Set<string>, flags: Set<string>): Par
         options.set(name, value);
       } else if (flags.has(name) && eq < 0) {
         options.set(name, true);
-      } else throw new UsageError(`unknown option ${name}`);
+      } else if (flags.has(name)) throw new UsageError(`option ${name} takes no value`);
+      else throw new UsageError(unknownOptionMessage(name, [...valued, ...flags]));
     } else positional.push(arg);
   }
   return { positional, options };
+}
+
+/** `unknown option "--fromat" — did you mean "--format"?`, or the options the command takes. */
+function unknownOptionMessage(name: string, known: string[]): string {
+  const long = known.filter((option) => option.startsWith('--'));
+  const meant = name.startsWith('--')
+    ? closestMatch(
+        name.slice(2),
+        long.map((option) => option.slice(2)),
+      )
+    : undefined;
+  return meant
+    ? `unknown option "${name}" — did you mean "--${meant}"?`
+    : `unknown option "${name}" (options: ${long.join(', ')})`;
+}
+
+/** A value of `option` that must be one of `allowed`: the closest one is suggested. */
+function oneOf(option: string, value: string, allowed: string[]): string {
+  if (allowed.includes(value)) return value;
+  const list = `${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}`;
+  const meant = closestMatch(value, allowed);
+  throw new UsageError(
+    `unknown ${option.replace(/^--/, '')} "${value}" (expected ${list})${meant ? ` — did you mean "${meant}"?` : ''}`,
+  );
 }
 
 /** The review folder named on the command line (or the current one), found by walking up to review.yaml. */
@@ -149,9 +232,11 @@ async function runCompare(args: string[], io: CliIo): Promise<number> {
     io.stdout(COMPARE_USAGE);
     return 0;
   }
-  const format = (options.get('--format') as string | undefined) ?? 'text';
-  if (!['text', 'json', 'csv'].includes(format))
-    throw new UsageError(`unknown format "${format}" (expected text, json or csv)`);
+  const format = oneOf('--format', (options.get('--format') as string | undefined) ?? 'text', [
+    'text',
+    'json',
+    'csv',
+  ]);
   const root = await reviewRootFrom(positional, io);
   if (!root) return 2;
   const review = await openReview(root, nodeFileSystem);
@@ -173,18 +258,6 @@ async function runCompare(args: string[], io: CliIo): Promise<number> {
 
 const SYNTHESIZE_FORMATS = ['text', 'json', 'csv', 'html', 'svg'];
 
-/** Writes through a temporary file in the same folder and a rename, so a reader never sees half a file. */
-function writeAtomically(target: string, text: string): void {
-  const temp = nodePath.join(nodePath.dirname(target), `.${nodePath.basename(target)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(temp, text);
-    renameSync(temp, target);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
-}
-
 /** The report's date: SOURCE_DATE_EPOCH (reproducible builds) or now, as an ISO date-time in UTC. */
 function reportDate(): string {
   const epoch = Number(process.env.SOURCE_DATE_EPOCH);
@@ -202,9 +275,11 @@ async function runSynthesize(args: string[], io: CliIo): Promise<number> {
     io.stdout(SYNTHESIZE_USAGE);
     return 0;
   }
-  const format = (options.get('--format') as string | undefined) ?? 'text';
-  if (!SYNTHESIZE_FORMATS.includes(format))
-    throw new UsageError(`unknown format "${format}" (expected text, json, csv, html or svg)`);
+  const format = oneOf(
+    '--format',
+    (options.get('--format') as string | undefined) ?? 'text',
+    SYNTHESIZE_FORMATS,
+  );
   const out = options.get('--out') as string | undefined;
   if (out !== undefined && out.trim() === '') throw new UsageError('option --out needs a file name');
   const only = options.get('--analysis') as string | undefined;
@@ -248,7 +323,7 @@ async function runSynthesize(args: string[], io: CliIo): Promise<number> {
   else text = formatSynthesizeText(report);
   if (out !== undefined) {
     try {
-      writeAtomically(nodePath.resolve(io.cwd, out), text);
+      replaceFile(nodePath.resolve(io.cwd, out), text);
     } catch (error) {
       io.stderr(
         `study-extract: cannot write ${out}: ${error instanceof Error ? error.message : String(error)}\n`,
@@ -269,10 +344,12 @@ async function runCheck(args: string[], io: CliIo): Promise<number> {
     io.stdout(CHECK_USAGE);
     return 0;
   }
-  const format = (options.get('--format') as string | undefined) ?? 'text';
-  if (!['text', 'json', 'sarif', 'github'].includes(format)) {
-    throw new UsageError(`unknown format "${format}" (expected text, json, sarif or github)`);
-  }
+  const format = oneOf('--format', (options.get('--format') as string | undefined) ?? 'text', [
+    'text',
+    'json',
+    'sarif',
+    'github',
+  ]);
   const root = await reviewRootFrom(positional, io);
   if (!root) return 2;
   const report = await checkReview(root, nodeFileSystem, { checkRecords: parallelRecordChecker(__filename) });
@@ -287,9 +364,234 @@ async function runCheck(args: string[], io: CliIo): Promise<number> {
   return report.summary.errors > 0 ? 1 : 0;
 }
 
+/** A path as the user should see it: relative to where the command runs. */
+function shown(path: string, io: CliIo): string {
+  const relative = nodePath.relative(io.cwd, path);
+  return relative === '' ? '.' : relative.split(nodePath.sep).join('/');
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** Whether a file about to be written at `target` stays inside the review (no folder links out of it). */
+function staysInside(root: string, target: string): boolean {
+  let dir = nodePath.dirname(target);
+  while (!existsSync(dir) && nodePath.dirname(dir) !== dir) dir = nodePath.dirname(dir);
+  try {
+    return isInside(realpathSync(root), realpathSync(dir));
+  } catch {
+    return false;
+  }
+}
+
+function writeFailure(error: unknown, io: CliIo): number {
+  if (!(error instanceof FileWriteError)) throw error;
+  io.stderr(`study-extract: cannot write ${shown(error.path, io)}: ${error.message}\n`);
+  return 2;
+}
+
+/** Whether review.yaml or the extraction schema has errors (a note for the user, not a reason to stop). */
+function reviewHasErrors(review: Review): boolean {
+  return [...review.fileDiagnostics.values()].some((list) => list.some((d) => d.severity === 'error'));
+}
+
+async function runInit(args: string[], io: CliIo): Promise<number> {
+  const { positional, options } = parseArgs(
+    args,
+    new Set(['--title', '--reviewers']),
+    new Set(['-h', '--help']),
+  );
+  if (options.has('-h') || options.has('--help')) {
+    io.stdout(INIT_USAGE);
+    return 0;
+  }
+  if (positional.length > 1) throw new UsageError(`expected at most one folder, got ${positional.length}`);
+  const dir = nodePath.resolve(io.cwd, positional[0] ?? '.');
+  const reviewers =
+    typeof options.get('--reviewers') === 'string'
+      ? (options.get('--reviewers') as string)
+          .split(',')
+          .map((r) => r.trim())
+          .filter((r) => r !== '')
+      : DEFAULT_REVIEWERS;
+  const title = (options.get('--title') as string | undefined) ?? nodePath.basename(dir);
+  const problem = newReviewProblem({ title, reviewers });
+  if (problem) throw new UsageError(problem);
+
+  const dirStat = statSync(dir, { throwIfNoEntry: false });
+  if (dirStat && !dirStat.isDirectory()) {
+    io.stderr(`study-extract: ${shown(dir, io)} is not a folder\n`);
+    return 2;
+  }
+  const files = newReviewFiles({ title, reviewers }).map((file) => ({
+    path: nodePath.join(dir, ...file.path.split('/')),
+    text: file.text,
+  }));
+  const existing = files.find((file) => lstatSync(file.path, { throwIfNoEntry: false }));
+  if (existing) {
+    io.stderr(
+      `study-extract: ${shown(existing.path, io)} already exists; init never overwrites a file, so nothing was written\n`,
+    );
+    return 2;
+  }
+  const present = dirStat ? readdirSync(dir).filter((name) => name !== '.git') : [];
+  if (present.length > 0) {
+    const listed = present.slice(0, 3).join(', ') + (present.length > 3 ? ', …' : '');
+    io.stderr(
+      `study-extract: ${shown(dir, io)} is not empty (it holds ${listed}); init writes a review into a new or empty folder\n`,
+    );
+    return 2;
+  }
+  try {
+    createFiles(files);
+  } catch (error) {
+    return writeFailure(error, io);
+  }
+  const where = shown(dir, io);
+  const written = files.map((file) => {
+    const relative = nodePath.relative(dir, file.path).split(nodePath.sep).join('/');
+    return relative.endsWith('/.gitkeep') ? relative.slice(0, -'.gitkeep'.length) : relative;
+  });
+  io.stdout(
+    `Created a review in ${where}:\n${written.map((f) => `  ${f}\n`).join('')}` +
+      `Next: set the title, reviewers and analysis in review.yaml and the fields in the schema, then\n` +
+      `  study-extract new <study> --reviewer ${reviewers[0]}${where === '.' ? '' : ` ${where}`}\n`,
+  );
+  return 0;
+}
+
+/** `<study> [review-dir]` of new and adjudicate. */
+function studyAndFolder(command: string, positional: string[], usage: string): [string, string[]] {
+  const [study, ...rest] = positional;
+  if (study === undefined) throw new UsageError(`${command} needs a study id (${usage})`);
+  return [study, rest];
+}
+
+async function runNew(args: string[], io: CliIo): Promise<number> {
+  const { positional, options } = parseArgs(args, new Set(['--reviewer']), new Set(['-h', '--help']));
+  if (options.has('-h') || options.has('--help')) {
+    io.stdout(NEW_USAGE);
+    return 0;
+  }
+  const [study, folder] = studyAndFolder('new', positional, 'study-extract new <study> --reviewer <id>');
+  const root = await reviewRootFrom(folder, io);
+  if (!root) return 2;
+  const review = await openReview(root, nodeFileSystem);
+  const { reviewers, consensus } = review.config;
+  const listed =
+    reviewers.length > 0 ? `review.yaml's reviewers: ${reviewers.join(', ')}` : 'review.yaml lists none';
+  const chosen = options.get('--reviewer') as string | undefined;
+  const reviewer = chosen ?? (reviewers.length === 1 ? reviewers[0] : undefined);
+  if (reviewer === undefined) {
+    io.stderr(`study-extract: new needs --reviewer <id> (${listed})\n`);
+    return 2;
+  }
+  if (!reviewers.includes(reviewer)) {
+    const meant = closestMatch(reviewer, reviewers);
+    io.stderr(
+      reviewer === consensus
+        ? `study-extract: "${consensus}" records are made by study-extract adjudicate <study>, not by new (${listed})\n`
+        : `study-extract: unknown reviewer "${reviewer}" (${listed})${meant ? ` — did you mean "${meant}"?` : ''}\n`,
+    );
+    return 2;
+  }
+  const record = newRecord(review, study, reviewer);
+  if ('error' in record) {
+    io.stderr(`study-extract: ${record.error.replace(/`([^`]*)`/g, '"$1"')}\n`);
+    return 2;
+  }
+  const target = nodePath.join(root, ...record.path.split('/'));
+  if (!staysInside(root, target)) {
+    io.stderr(
+      `study-extract: the folder of ${record.path} leads outside the review folder; nothing was written\n`,
+    );
+    return 2;
+  }
+  try {
+    createFile(target, record.text);
+  } catch (error) {
+    if (error instanceof FileWriteError && error.problem === 'exists') {
+      io.stderr(`study-extract: a record already exists at ${shown(target, io)}; it is never overwritten\n`);
+      return 2;
+    }
+    return writeFailure(error, io);
+  }
+  if (reviewHasErrors(review))
+    io.stderr(
+      'study-extract: note: review.yaml or the extraction schema has errors (study-extract check lists them); the record has the fields that could be read\n',
+    );
+  io.stdout(`${shown(target, io)}\n`);
+  return 0;
+}
+
+async function runAdjudicate(args: string[], io: CliIo): Promise<number> {
+  const { positional, options } = parseArgs(args, new Set(), new Set(['-h', '--help']));
+  if (options.has('-h') || options.has('--help')) {
+    io.stdout(ADJUDICATE_USAGE);
+    return 0;
+  }
+  const [studyId, folder] = studyAndFolder('adjudicate', positional, 'study-extract adjudicate <study>');
+  const root = await reviewRootFrom(folder, io);
+  if (!root) return 2;
+  const review = await openReview(root, nodeFileSystem);
+  const comparison = await compareReview(review, nodeFileSystem, { study: studyId });
+  const study = comparison.studies[0];
+  const known = study
+    ? []
+    : [
+        ...new Set(
+          (await listRecords(review, nodeFileSystem)).records
+            .map((r) => r.study)
+            .filter((s): s is string => s !== undefined),
+        ),
+      ];
+  const target = consensusTarget(review, studyId, study, known);
+  if ('error' in target) {
+    io.stderr(`study-extract: ${target.error}\n`);
+    return 2;
+  }
+  const full = nodePath.join(root, ...target.path.split('/'));
+  const existing = target.exists ? target.study.consensus?.text : undefined;
+  let text: string;
+  try {
+    text = consensusRecordText(target.study, review.config.consensus, review.config.compare.ignore, existing);
+  } catch (error) {
+    io.stderr(
+      `study-extract: cannot adjudicate ${studyId}: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    return 2;
+  }
+  const open = plural(unresolvedDisagreements(target.study).length, 'disagreement');
+  try {
+    if (existing === undefined) {
+      if (!staysInside(root, full)) {
+        io.stderr(
+          `study-extract: the folder of ${target.path} leads outside the review folder; nothing was written\n`,
+        );
+        return 2;
+      }
+      createFile(full, text);
+      io.stderr(`study-extract: created the consensus record of ${studyId}: ${open} to settle\n`);
+    } else if (text === existing) {
+      io.stderr(`study-extract: the consensus record of ${studyId} is up to date: ${open} to settle\n`);
+    } else {
+      replaceFile(full, text, { expected: existing });
+      io.stderr(`study-extract: extended the consensus record of ${studyId}: ${open} to settle\n`);
+    }
+  } catch (error) {
+    return writeFailure(error, io);
+  }
+  io.stdout(`${shown(full, io)}\n`);
+  return 0;
+}
+
 const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
+  init: runInit,
+  new: runNew,
   check: runCheck,
   compare: runCompare,
+  adjudicate: runAdjudicate,
   synthesize: runSynthesize,
 };
 
@@ -297,6 +599,9 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    const helpTopic = command === 'help' ? rest[0] : undefined;
+    if (helpTopic !== undefined && Object.hasOwn(COMMANDS, helpTopic))
+      return await COMMANDS[helpTopic]!(['--help'], io);
     if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
       io.stdout(USAGE);
       return command === undefined ? 2 : 0;
@@ -305,14 +610,21 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io.stdout(`${VERSION}\n`);
       return 0;
     }
-    const run = COMMANDS[command];
-    if (!run)
-      throw new UsageError(`unknown command "${command}" (expected: ${Object.keys(COMMANDS).join(', ')})`);
+    const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+    if (!run) {
+      const meant = closestMatch(command, Object.keys(COMMANDS));
+      throw new UsageError(
+        meant
+          ? `unknown command "${command}" — did you mean "${meant}"?`
+          : `unknown command "${command}" (expected: ${Object.keys(COMMANDS).join(', ')})`,
+      );
+    }
     return await run(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
+      const end = /[.?!]$/.test(error.message) ? ' ' : '. ';
       io.stderr(
-        `study-extract: ${error.message}. See: study-extract ${command && COMMANDS[command] ? `${command} ` : ''}--help\n`,
+        `study-extract: ${error.message}${end}See: study-extract ${command && Object.hasOwn(COMMANDS, command) ? `${command} ` : ''}--help\n`,
       );
       return 2;
     }
