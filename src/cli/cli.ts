@@ -2,7 +2,7 @@ import { existsSync, lstatSync, readdirSync, realpathSync, statSync } from 'node
 import * as nodePath from 'node:path';
 import { consensusRecordText, unresolvedDisagreements } from '../core/adjudicate';
 import { checkReview, listRecords } from '../core/check';
-import { consensusTarget } from '../core/consensusTarget';
+import { consensusTarget, writableConsensusFile } from '../core/consensusTarget';
 import { isCheckWorker, parallelRecordChecker, runCheckWorker } from './parallelCheck';
 import { nodeFileSystem } from '../core/fileSystem';
 import { DEFAULT_REVIEWERS, newReviewFiles, newReviewProblem } from '../core/initReview';
@@ -551,7 +551,12 @@ async function runAdjudicate(args: string[], io: CliIo): Promise<number> {
     io.stderr(`study-extract: ${target.error}\n`);
     return 2;
   }
-  const full = nodePath.join(root, ...target.path.split('/'));
+  const writable = await writableConsensusFile(root, target.path, nodeFileSystem);
+  if ('error' in writable) {
+    io.stderr(`study-extract: ${writable.error}\n`);
+    return 2;
+  }
+  const full = writable.path;
   const existing = target.exists ? target.study.consensus?.text : undefined;
   let text: string;
   try {

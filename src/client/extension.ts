@@ -405,10 +405,11 @@ async function adjudicateStudy(
     return undefined;
   }
   const uri = vscode.Uri.parse(result.uri);
-  if (result.edits && result.edits.length > 0) {
+  if (result.edits && result.edits.length > 0)
     await vscode.workspace.applyEdit(toWorkspaceEdit(uri, result.edits));
-    await (await vscode.workspace.openTextDocument(uri)).save();
-  }
+  // A new record was created and filled through the server's workspace edit; either way it is saved.
+  const document = await vscode.workspace.openTextDocument(uri);
+  if (document.isDirty) await document.save();
   await vscode.window.showTextDocument(uri);
   vscode.window.setStatusBarMessage(
     result.created

@@ -1,7 +1,9 @@
 // Where a study's consensus record goes, or why the study cannot be adjudicated yet: the rules of the
 // editor's Adjudicate Study and of `study-extract adjudicate`.
+import * as nodePath from 'node:path';
+import type { ReviewFileSystem } from './fileSystem';
 import { recordPath } from './recordTemplate';
-import type { Review } from './review';
+import { resolveInsideReview, type Review } from './review';
 import type { StudyComparison } from './studyPairs';
 import { closestMatch } from './suggest';
 
@@ -40,4 +42,24 @@ export function consensusTarget(
   return study.consensus
     ? { study, path: study.consensus.record.path, exists: true }
     : { study, path: recordPath(template, review.config.consensus, study.study), exists: false };
+}
+
+/**
+ * The consensus record's file as the tool may write it: inside the review and reached through no symbolic
+ * link at all, so that an edit meant for the consensus can never land in a reviewer's record or outside.
+ * `relative` is the record's path relative to the review folder.
+ */
+export async function writableConsensusFile(
+  root: string,
+  relative: string,
+  fs: ReviewFileSystem,
+): Promise<{ path: string } | { error: string }> {
+  const inside = await resolveInsideReview(root, relative, fs);
+  if ('refused' in inside) return { error: `The consensus record ${inside.message}; nothing is written.` };
+  const realRoot = await fs.realPath(root).catch(() => root);
+  if (inside.path !== nodePath.join(realRoot, ...inside.relative.split('/')))
+    return {
+      error: `The consensus record "${inside.relative}" is reached through a symbolic link; it is never written through one.`,
+    };
+  return { path: nodePath.join(root, ...inside.relative.split('/')) };
 }

@@ -1,12 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import * as nodeFs from 'node:fs';
 import * as nodePath from 'node:path';
 import { userInfo } from 'node:os';
 import {
   CodeAction,
   CodeActionKind,
+  CreateFile,
   RequestType,
   RequestType0,
+  TextDocumentEdit,
   type CodeLens,
   type Connection,
   type Diagnostic as LspDiagnostic,
@@ -22,7 +22,8 @@ import {
 } from '../core/adjudicate';
 import type { DiagnosticData } from '../core/diagnostic';
 import { resolveIdPath } from '../core/idPath';
-import { consensusTarget } from '../core/consensusTarget';
+import { consensusTarget, writableConsensusFile } from '../core/consensusTarget';
+import type { ReviewFileSystem } from '../core/fileSystem';
 import { describeCompared, type StudyComparison } from '../core/studyPairs';
 import { YamlLocator } from '../core/yamlDocument';
 import {
@@ -37,6 +38,7 @@ import {
   type StudyRecordsParams,
   type StudyRecordsResult,
 } from '../shared/protocol';
+import { onCustomRequest } from './customRequest';
 import { pathToUri, uriToPath } from './overlayFileSystem';
 import type { ReviewSession } from './reviewSession';
 
@@ -50,6 +52,9 @@ export interface AdjudicationContext {
   clientUriOf: (path: string) => string;
   /** The adjudicator's name from the settings of the resource (empty: the system user). */
   adjudicatorName: (uri: string) => Promise<string>;
+  fs: ReviewFileSystem;
+  /** Whether the client applies a workspace edit that creates a file (`resourceOperations: create`). */
+  canCreateFiles: () => boolean;
 }
 
 function today(): string {
@@ -70,21 +75,6 @@ async function adjudicator(context: AdjudicationContext, uri: string): Promise<A
   return { name, date: today() };
 }
 
-/** Writes a new file without ever replacing an existing one: a temporary file, then a hard link. */
-function createFileAtomically(path: string, text: string): void {
-  nodeFs.mkdirSync(nodePath.dirname(path), { recursive: true });
-  const temporary = nodePath.join(
-    nodePath.dirname(path),
-    `.${nodePath.basename(path)}.${randomBytes(6).toString('hex')}.tmp`,
-  );
-  nodeFs.writeFileSync(temporary, text, { flag: 'wx' });
-  try {
-    nodeFs.linkSync(temporary, path);
-  } finally {
-    nodeFs.rmSync(temporary, { force: true });
-  }
-}
-
 /** The study a record belongs to, with its session. */
 async function studyOfUri(
   context: AdjudicationContext,
@@ -100,9 +90,23 @@ async function studyOfUri(
   return study ? { session, study, path } : undefined;
 }
 
+/**
+ * The study's consensus record when `uri` names it and it may be written: never a reviewer's record,
+ * whatever URI a request or a diagnostic names, and never a file reached through a symbolic link.
+ */
+async function consensusAt(context: AdjudicationContext, uri: string) {
+  const found = await studyOfUri(context, uri);
+  const consensus = found?.study.consensus;
+  if (!found || !consensus) return undefined;
+  if (nodePath.join(found.session.root, consensus.record.path) !== found.path) return undefined;
+  const writable = await writableConsensusFile(found.session.root, consensus.record.path, context.fs);
+  return 'path' in writable ? found : undefined;
+}
+
 /** The edit that settles `field` in the consensus record at `uri` with one side's value. */
 async function resolutionEdit(context: AdjudicationContext, args: ApplyResolutionArgs) {
-  const found = await studyOfUri(context, args.uri);
+  if (args.side !== 'a' && args.side !== 'b') return undefined;
+  const found = await consensusAt(context, args.uri);
   if (!found) return undefined;
   const d = found.study.disagreements.find((x) => x.path === args.field);
   if (!d) return undefined;
@@ -121,10 +125,11 @@ export function registerAdjudication(context: AdjudicationContext): void {
   const { connection } = context;
 
   connection.onExecuteCommand(async ({ command, arguments: args }) => {
-    if (command !== APPLY_RESOLUTION_COMMAND || !args?.[0]) return;
-    const input = args[0] as ApplyResolutionArgs;
+    if (command !== APPLY_RESOLUTION_COMMAND) return;
+    const input = args?.[0] as Partial<ApplyResolutionArgs> | null | undefined;
+    if (typeof input?.uri !== 'string' || typeof input.field !== 'string') return;
     try {
-      const edits = await resolutionEdit(context, input);
+      const edits = await resolutionEdit(context, input as ApplyResolutionArgs);
       if (edits)
         await connection.workspace.applyEdit({
           label: `Settle ${input.field}`,
@@ -138,10 +143,8 @@ export function registerAdjudication(context: AdjudicationContext): void {
   });
 
   connection.onCodeLens(async ({ textDocument }) => {
-    const found = await studyOfUri(context, textDocument.uri);
-    if (!found || !found.study.consensus) return [];
-    const consensusFile = nodePath.join(found.session.root, found.study.consensus.record.path);
-    if (consensusFile !== found.path) return [];
+    const found = await consensusAt(context, textDocument.uri);
+    if (!found?.study.consensus) return [];
     const locator = new YamlLocator(found.study.consensus.file);
     const value = found.study.consensus.value;
     const lenses: CodeLens[] = [];
@@ -164,8 +167,10 @@ export function registerAdjudication(context: AdjudicationContext): void {
     return lenses;
   });
 
-  connection.onRequest(
+  onCustomRequest(
+    connection,
     new RequestType<AdjudicateStudyParams, AdjudicateStudyResult, void>(AdjudicationMethods.adjudicateStudy),
+    { rootUri: 'string', study: 'string' },
     async ({ rootUri, study: studyId }) => {
       const root = uriToPath(rootUri);
       const session = context.sessions().find((s) => s.root === root);
@@ -174,7 +179,9 @@ export function registerAdjudication(context: AdjudicationContext): void {
       const planned = consensusTarget(review, studyId, await session.study(studyId));
       if ('error' in planned) return { error: planned.error };
       const { study } = planned;
-      const target = nodePath.join(session.root, planned.path);
+      const writable = await writableConsensusFile(session.root, planned.path, context.fs);
+      if ('error' in writable) return { error: writable.error };
+      const target = writable.path;
       const existing = planned.exists ? await context.readText(target) : undefined;
       const text = consensusRecordText(
         study,
@@ -184,26 +191,54 @@ export function registerAdjudication(context: AdjudicationContext): void {
       );
       const added = unresolvedDisagreements(study).length;
       if (existing === undefined) {
-        if (nodeFs.existsSync(target))
+        if (await context.fs.stat(target))
           return { error: `${session.relative(target)} already exists; it is never overwritten.` };
-        createFileAtomically(target, text);
+        if (!context.canCreateFiles())
+          return {
+            error: `This editor cannot create files for the server; create the record with: study-extract adjudicate ${study.study}`,
+          };
+        // The editor creates the file (never over an existing one) and fills it: undo, saving and
+        // remote file systems stay the editor's.
+        const uri = context.clientUriOf(target);
+        const applied = await context.connection.workspace.applyEdit({
+          label: `Adjudicate ${study.study}`,
+          edit: {
+            documentChanges: [
+              CreateFile.create(uri, { overwrite: false, ignoreIfExists: false }),
+              TextDocumentEdit.create({ uri, version: null }, [
+                {
+                  range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+                  newText: text,
+                },
+              ]),
+            ],
+          },
+        });
+        if (!applied.applied)
+          return {
+            error: `The editor did not create ${session.relative(target)}${applied.failureReason ? `: ${applied.failureReason}` : ''}.`,
+          };
         await session.fileChanged(target);
-        return { uri: context.clientUriOf(target), created: true, added };
+        return { uri, created: true, added };
       }
       if (text === existing) return { uri: context.clientUriOf(target), created: false, added: 0 };
       return { uri: context.clientUriOf(target), created: false, added, edits: lineEdits(existing, text) };
     },
   );
 
-  connection.onRequest(
+  onCustomRequest(
+    connection,
     new RequestType<AutoResolveParams, AutoResolveResult, void>(AdjudicationMethods.autoResolve),
+    { uri: 'string' },
     async ({ uri }) => {
       const found = await studyOfUri(context, uri);
       if (!found) return { error: 'Open a study record first.' };
       const consensus = found.study.consensus;
       if (!consensus)
         return { error: `${found.study.study} has no consensus record yet: adjudicate the study first.` };
-      const path = nodePath.join(found.session.root, consensus.record.path);
+      const writable = await writableConsensusFile(found.session.root, consensus.record.path, context.fs);
+      if ('error' in writable) return { error: writable.error };
+      const path = writable.path;
       const text = await context.readText(path);
       if (text === undefined) return { error: 'The consensus record cannot be read.' };
       const resolutions = trivialResolutions(found.study);
@@ -218,8 +253,10 @@ export function registerAdjudication(context: AdjudicationContext): void {
     },
   );
 
-  connection.onRequest(
+  onCustomRequest(
+    connection,
     new RequestType<StudyRecordsParams, StudyRecordsResult | null, void>(AdjudicationMethods.studyRecords),
+    { uri: 'string' },
     async ({ uri }) => {
       const path = uriToPath(uri);
       const session = path ? await context.sessionOf(path) : undefined;
@@ -303,14 +340,16 @@ export async function resolutionActions(
   for (const diagnostic of diagnostics) {
     const data = diagnostic.data as DiagnosticData | undefined;
     if (diagnostic.code !== 'unresolved-disagreement' || !data?.disagreement) continue;
-    for (const choice of data.disagreement.choices) {
-      const shown = describeCompared(choice.value);
-      const title = `Use ${choice.reviewer}'s value (${shown.length > 40 ? `${shown.slice(0, 39)}…` : shown})`;
-      const edits = await resolutionEdit(context, {
-        uri,
-        field: data.disagreement.field,
-        side: choice.side,
-      }).catch(() => undefined);
+    if (typeof data.disagreement.field !== 'string' || !Array.isArray(data.disagreement.choices)) continue;
+    // What the diagnostic says is only a hint: the values and the target come from the server's comparison.
+    const found = await consensusAt(context, uri);
+    const d = found?.study.disagreements.find((x) => x.path === data.disagreement!.field);
+    if (!found || !d) continue;
+    for (const side of ['a', 'b'] as const) {
+      const shown = describeCompared(side === 'a' ? d.a : d.b);
+      const reviewer = found.study.reviewers[side === 'a' ? 0 : 1];
+      const title = `Use ${reviewer}'s value (${shown.length > 40 ? `${shown.slice(0, 39)}…` : shown})`;
+      const edits = await resolutionEdit(context, { uri, field: d.path, side }).catch(() => undefined);
       if (!edits) continue;
       const action = CodeAction.create(title, { changes: { [uri]: edits } }, CodeActionKind.QuickFix);
       action.diagnostics = [diagnostic];

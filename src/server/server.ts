@@ -53,6 +53,7 @@ import {
   type ScaffoldRecordResult,
   APPLY_RESOLUTION_COMMAND,
 } from '../shared/protocol';
+import { onCustomRequest } from './customRequest';
 import { registerAdjudication, resolutionActions, type AdjudicationContext } from './adjudication';
 import { ReviewFolderWatcher } from './fileWatcher';
 import { hasTransportArgument, LAUNCH_USAGE } from './launch';
@@ -78,6 +79,8 @@ let supportsConfiguration = false;
 let supportsWatcherRegistration = false;
 let supportsWorkspaceFolders = false;
 let supportsSnippets = false;
+/** The client creates files through workspace/applyEdit (CreateFile), as a new consensus record needs. */
+let supportsFileCreation = false;
 /** Watches the review folders on disk when the client cannot watch files for the server. */
 let folderWatcher: ReviewFolderWatcher | undefined;
 
@@ -318,6 +321,11 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
     params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
   supportsWorkspaceFolders = params.capabilities.workspace?.workspaceFolders === true;
   supportsSnippets = params.capabilities.textDocument?.completion?.completionItem?.snippetSupport === true;
+  const workspaceEdit = params.capabilities.workspace?.workspaceEdit;
+  supportsFileCreation =
+    params.capabilities.workspace?.applyEdit === true &&
+    workspaceEdit?.documentChanges === true &&
+    (workspaceEdit.resourceOperations ?? []).includes('create');
   const folders = params.workspaceFolders?.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p) ?? [];
   const rootPath = params.rootUri ? uriToPath(params.rootUri) : undefined;
   workspaceRoots = folders.length > 0 ? folders : rootPath ? [rootPath] : [];
@@ -500,6 +508,8 @@ const adjudication: AdjudicationContext = {
   openDocument: (uri) => documents.get(uri),
   clientUriOf,
   adjudicatorName: async (uri) => (await settingsFor(uri)).adjudicator,
+  fs,
+  canCreateFiles: () => supportsFileCreation,
 };
 registerAdjudication(adjudication);
 registerSynthesis({
@@ -551,8 +561,10 @@ connection.onDefinition(({ textDocument, position }) => {
 // ---------------------------------------------------------------------------------------------------
 // Custom requests (declared once in src/shared/protocol.ts)
 
-connection.onRequest(
+onCustomRequest(
+  connection,
   new RequestType<ProgressParams, ProgressResult, void>(Methods.progress),
+  { uri: 'string?' },
   async (params) => {
     const wanted = params.uri ? uriToPath(params.uri) : undefined;
     const result: ProgressResult = { reviews: [] };
@@ -609,8 +621,10 @@ connection.onRequest(
   },
 );
 
-connection.onRequest(
+onCustomRequest(
+  connection,
   new RequestType<NextMissingFieldParams, NextMissingFieldResult | null, void>(Methods.nextMissingField),
+  { uri: 'string', position: 'position' },
   async ({ uri, position }) => {
     const document = documents.get(uri);
     if (!document) return null;
@@ -650,8 +664,10 @@ connection.onRequest(new RequestType0<ReviewInfo[], void>(Methods.reviews), asyn
   return infos;
 });
 
-connection.onRequest(
+onCustomRequest(
+  connection,
   new RequestType<ScaffoldRecordParams, ScaffoldRecordResult, void>(Methods.scaffoldRecord),
+  { rootUri: 'string', study: 'string', reviewer: 'string' },
   async ({ rootUri, study, reviewer }) => {
     const root = uriToPath(rootUri);
     const session = root ? sessions.get(root) : undefined;

@@ -3,7 +3,16 @@
 // and the studies that cannot be adjudicated yet.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ensureBuilt, REPO, runCli, type JsonReport } from './support/cli';
@@ -184,7 +193,19 @@ describe('study-extract adjudicate', () => {
     const kept = readFileSync(real, 'utf8');
     const result = runCli(['adjudicate', 'preschl-2011'], dir);
     assert.equal(result.status, 2);
-    assert.match(result.stderr, /cannot write .*preschl-2011\.study\.yaml: it is a symbolic link/);
+    assert.match(result.stderr, /preschl-2011\.study\.yaml.*symbolic link/);
     assert.equal(readFileSync(real, 'utf8'), kept);
+  });
+
+  test('a consensus record linked to a reviewer record: exit 2, the reviewer record unchanged', () => {
+    const dir = copyOfExample();
+    const ek = path.join(dir, 'records', 'ek', 'preschl-2011.study.yaml');
+    const before = readFileSync(ek, 'utf8');
+    mkdirSync(path.join(dir, 'records', 'consensus'), { recursive: true });
+    symlinkSync(ek, path.join(dir, CONSENSUS));
+    const result = runCli(['adjudicate', 'preschl-2011'], dir);
+    assert.equal(result.status, 2, result.stderr);
+    assert.match(result.stderr, /symbolic link/);
+    assert.equal(readFileSync(ek, 'utf8'), before);
   });
 });

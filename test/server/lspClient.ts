@@ -3,7 +3,17 @@
 // `waitForDiagnostics` resolves on the first publish that satisfies a predicate (event-driven: the
 // timeout only fails the test, it is never a sleep).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import * as os from 'node:os';
 import * as nodePath from 'node:path';
 import {
@@ -38,6 +48,15 @@ export interface Diagnostic {
 export interface TextEdit {
   range: Range;
   newText: string;
+}
+
+/** The parts of an LSP WorkspaceEdit the server sends: text edits by URI, created files, document edits. */
+export interface WorkspaceEditLike {
+  changes?: Record<string, TextEdit[]>;
+  documentChanges?: (
+    | { kind: 'create'; uri: string; options?: { overwrite?: boolean; ignoreIfExists?: boolean } }
+    | { textDocument: { uri: string }; edits: TextEdit[] }
+  )[];
 }
 
 export const Severity = { Error: 1, Warning: 2, Information: 3, Hint: 4 } as const;
@@ -224,6 +243,9 @@ export class LspClient {
       }));
     });
     connection.onRequest('workspace/workspaceFolders', () => [{ uri: client.uri(''), name: 'review' }]);
+    connection.onRequest('workspace/applyEdit', (p: { edit: WorkspaceEditLike }) =>
+      client.applyWorkspaceEdit(p.edit),
+    );
     connection.onRequest('window/workDoneProgress/create', () => null);
     connection.listen();
 
@@ -247,6 +269,8 @@ export class LspClient {
           workspaceFolders: true,
           didChangeWatchedFiles: { dynamicRegistration: true },
           didChangeConfiguration: { dynamicRegistration: true },
+          applyEdit: true,
+          workspaceEdit: { documentChanges: true, resourceOperations: ['create'] },
         },
         textDocument: {
           synchronization: { dynamicRegistration: false, didSave: true },
@@ -277,6 +301,36 @@ export class LspClient {
     }
     await connection.sendNotification('initialized', {});
     return client;
+  }
+
+  /** Every workspace/applyEdit the server asked for, in order. */
+  readonly appliedEdits: WorkspaceEditLike[] = [];
+
+  /**
+   * Applies a server's workspace edit as an editor would: files created (never over an existing one
+   * unless asked), text edits to the open buffer or else to the file on disk.
+   */
+  applyWorkspaceEdit(edit: WorkspaceEditLike): { applied: boolean; failureReason?: string } {
+    this.appliedEdits.push(edit);
+    const toPath = (uri: string) => URI.parse(uri).fsPath;
+    const textEdits: [string, TextEdit[]][] = Object.entries(edit.changes ?? {});
+    for (const change of edit.documentChanges ?? []) {
+      if ('kind' in change) {
+        const path = toPath(change.uri);
+        if (existsSync(path) && !change.options?.overwrite) {
+          if (change.options?.ignoreIfExists) continue;
+          return { applied: false, failureReason: `${path} exists` };
+        }
+        mkdirSync(nodePath.dirname(path), { recursive: true });
+        writeFileSync(path, '');
+      } else textEdits.push([change.textDocument.uri, change.edits]);
+    }
+    for (const [uri, edits] of textEdits) {
+      const path = toPath(uri);
+      if (this.texts.has(uri)) void this.change(uri, applyEdits(this.texts.get(uri)!, edits));
+      else writeFileSync(path, applyEdits(existsSync(path) ? readFileSync(path, 'utf8') : '', edits));
+    }
+    return { applied: true };
   }
 
   /** The URI of a path relative to the review (as the server spells it: vscode-uri's `URI.file`). */
