@@ -1,13 +1,13 @@
-import { existsSync, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, statSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { consensusRecordText, unresolvedDisagreements } from '../core/adjudicate';
 import { checkReview, listRecords } from '../core/check';
 import { consensusTarget, writableConsensusFile } from '../core/consensusTarget';
 import { isCheckWorker, parallelRecordChecker, runCheckWorker } from './parallelCheck';
-import { nodeFileSystem } from '../core/fileSystem';
+import { FileSystemError, nodeFileSystem } from '../core/fileSystem';
 import { DEFAULT_REVIEWERS, newReviewFiles, newReviewProblem } from '../core/initReview';
 import { newRecord } from '../core/newRecord';
-import { findReviewRoot, isInside, openReview, type Review } from '../core/review';
+import { findReviewRoot, openReview, resolveInsideReview, type Review } from '../core/review';
 import { compareReview } from '../core/studyPairs';
 import { closestMatch } from '../core/suggest';
 import { createFile, createFiles, FileWriteError, replaceFile } from '../node/atomicWrite';
@@ -374,17 +374,6 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** Whether a file about to be written at `target` stays inside the review (no folder links out of it). */
-function staysInside(root: string, target: string): boolean {
-  let dir = nodePath.dirname(target);
-  while (!existsSync(dir) && nodePath.dirname(dir) !== dir) dir = nodePath.dirname(dir);
-  try {
-    return isInside(realpathSync(root), realpathSync(dir));
-  } catch {
-    return false;
-  }
-}
-
 function writeFailure(error: unknown, io: CliIo): number {
   if (!(error instanceof FileWriteError)) throw error;
   io.stderr(`study-extract: cannot write ${shown(error.path, io)}: ${error.message}\n`);
@@ -501,13 +490,12 @@ async function runNew(args: string[], io: CliIo): Promise<number> {
     io.stderr(`study-extract: ${record.error.replace(/`([^`]*)`/g, '"$1"')}\n`);
     return 2;
   }
-  const target = nodePath.join(root, ...record.path.split('/'));
-  if (!staysInside(root, target)) {
-    io.stderr(
-      `study-extract: the folder of ${record.path} leads outside the review folder; nothing was written\n`,
-    );
+  const inside = await resolveInsideReview(root, record.path, nodeFileSystem);
+  if ('refused' in inside) {
+    io.stderr(`study-extract: the record ${inside.message}; nothing was written\n`);
     return 2;
   }
+  const target = nodePath.join(root, ...inside.relative.split('/'));
   try {
     createFile(target, record.text);
   } catch (error) {
@@ -570,12 +558,6 @@ async function runAdjudicate(args: string[], io: CliIo): Promise<number> {
   const open = plural(unresolvedDisagreements(target.study).length, 'disagreement');
   try {
     if (existing === undefined) {
-      if (!staysInside(root, full)) {
-        io.stderr(
-          `study-extract: the folder of ${target.path} leads outside the review folder; nothing was written\n`,
-        );
-        return 2;
-      }
       createFile(full, text);
       io.stderr(`study-extract: created the consensus record of ${studyId}: ${open} to settle\n`);
     } else if (text === existing) {
@@ -631,6 +613,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io.stderr(
         `study-extract: ${error.message}${end}See: study-extract ${command && Object.hasOwn(COMMANDS, command) ? `${command} ` : ''}--help\n`,
       );
+      return 2;
+    }
+    if (error instanceof FileSystemError) {
+      io.stderr(`study-extract: ${error.message}\n`);
       return 2;
     }
     io.stderr(

@@ -2,7 +2,7 @@ import * as nodePath from 'node:path';
 import { consensusDiagnostics } from './adjudicate';
 import { capDiagnostics, sortDiagnostics, type Diagnostic } from './diagnostic';
 import type { ReviewFileSystem } from './fileSystem';
-import { findRecordFiles, type FoundRecord } from './recordTemplate';
+import { findRecordFiles, skippedPathDiagnostic, type FoundRecord } from './recordTemplate';
 import {
   fileProblemDiagnostic,
   isInside,
@@ -162,19 +162,7 @@ export async function checkOpenedReview(
   if (review.usesReviewSchema && !reports.has(review.schemaPath)) reports.set(review.schemaPath, []);
 
   const { records, skipped } = await listRecords(review, fs);
-  for (const skip of skipped) {
-    reports.set(skip.path, [
-      {
-        severity: 'error',
-        code: skip.reason,
-        message:
-          skip.reason === 'outside-review'
-            ? `This path leads outside the review folder (to ${skip.detail}); it is not read.`
-            : 'This path matches the records template but is not a file.',
-        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-      },
-    ]);
-  }
+  for (const skip of skipped) reports.set(skip.path, [skippedPathDiagnostic(skip)]);
 
   const results = await checkRecords(review, records);
   for (const { path, diagnostics } of results) reports.set(path, diagnostics);

@@ -35,7 +35,7 @@ import { definition, foldingRanges, outline, type OutlineSymbol } from '../core/
 import { recordProgress } from '../core/progress';
 import { quickFixes } from '../core/quickFix';
 import { newRecord } from '../core/newRecord';
-import { findReviewRoot, readTextFile, REVIEW_FILE } from '../core/review';
+import { findReviewRoot, readTextFile, resolveInsideReview, REVIEW_FILE } from '../core/review';
 import { reviewFileSchemaValidator, type CompiledSchema } from '../core/schema';
 import { toIdPath } from '../core/idPath';
 import { isPlainObject } from '../core/schemaNavigator';
@@ -674,7 +674,9 @@ onCustomRequest(
     if (!session) return { error: 'No review is open at that folder.' };
     const record = newRecord(await session.current(), study, reviewer);
     if ('error' in record) return { error: record.error };
-    const full = nodePath.join(session.root, record.path);
+    const inside = await resolveInsideReview(session.root, record.path, fs);
+    if ('refused' in inside) return { error: `The new record ${inside.message}.` };
+    const full = nodePath.join(session.root, ...inside.relative.split('/'));
     if (await fs.stat(full)) return { error: `A record already exists at ${session.relative(full)}.` };
     return { uri: pathToUri(full), text: record.text };
   },
