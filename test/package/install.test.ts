@@ -63,7 +63,7 @@ function mustRun(command: string, args: string[], options: SpawnSyncOptions) {
 /** The `npx study-extraction …` commands of README.md's CI snippet. */
 function readmeCiCommands(): string[] {
   const readme = readFileSync(path.join(REPO, 'README.md'), 'utf8');
-  return [...readme.matchAll(/npx study-extraction check[^\n`"']*/g)].map((m) => m[0].trim());
+  return [...readme.matchAll(/npx study-extraction check[^\n`"'#]*/g)].map((m) => m[0].trim());
 }
 
 describe('the npm package', () => {
