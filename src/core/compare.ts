@@ -47,24 +47,68 @@ export interface RecordComparison {
 interface Walk {
   options: CompareOptions;
   ignoreNames: Set<string>;
-  ignorePatterns: RegExp[];
+  ignorePatterns: ((path: string) => boolean)[];
   result: RecordComparison;
   isCategorical: (docPath: PathSegment[], root: unknown, field: string) => boolean;
   rootA: unknown;
   rootB: unknown;
 }
 
-/** `outcomes[*].label` → a pattern: `[*]` any id, a bare `*` any one key; everything else literal. */
-function idPathPattern(pattern: string): RegExp {
-  let source = '';
+/** One step of an ignore pattern: a literal character, or a run of characters none of which is excluded. */
+type GlobStep = { literal: string } | { anyExcept: string };
+
+/**
+ * `outcomes[*].label` → a matcher: `[*]` any id, a bare `*` any one key; everything else literal. The
+ * pattern comes from review.yaml, so it is matched without backtracking: the set of pattern positions is
+ * carried along the path, one character at a time (time proportional to path × pattern length, whatever
+ * the pattern), and a run of `*` is one step.
+ */
+function idPathPattern(pattern: string): (path: string) => boolean {
+  const steps: GlobStep[] = [];
   for (let i = 0; i < pattern.length; i++) {
     if (pattern.startsWith('[*]', i)) {
-      source += '\\[[^\\]]*\\]';
+      steps.push({ literal: '[' }, { anyExcept: ']' }, { literal: ']' });
       i += 2;
-    } else if (pattern[i] === '*') source += '[^.[]*';
-    else source += pattern[i]!.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+    } else if (pattern[i] === '*') {
+      const last = steps[steps.length - 1];
+      if (!(last && 'anyExcept' in last && last.anyExcept === '.[')) steps.push({ anyExcept: '.[' });
+    } else steps.push({ literal: pattern[i]! });
   }
-  return new RegExp(`^${source}$`);
+  const end = steps.length;
+  /** Adds `position` and every position reachable from it through runs that match nothing. */
+  const add = (set: Uint8Array, position: number) => {
+    for (let p = position; p <= end; p++) {
+      set[p] = 1;
+      const step = steps[p];
+      if (!step || !('anyExcept' in step)) break;
+    }
+  };
+  return (path) => {
+    let current = new Uint8Array(end + 1);
+    let next = new Uint8Array(end + 1);
+    add(current, 0);
+    for (let i = 0; i < path.length; i++) {
+      const c = path[i]!;
+      next.fill(0);
+      let alive = false;
+      for (let p = 0; p < end; p++) {
+        if (!current[p]) continue;
+        const step = steps[p]!;
+        if ('literal' in step) {
+          if (step.literal === c) {
+            add(next, p + 1);
+            alive = true;
+          }
+        } else if (!step.anyExcept.includes(c)) {
+          add(next, p);
+          alive = true;
+        }
+      }
+      if (!alive) return false;
+      [current, next] = [next, current];
+    }
+    return current[end] === 1;
+  };
 }
 
 /** Whether two leaf values agree: numbers within tolerance, text after trimming and Unicode normalization. */
@@ -109,7 +153,7 @@ function join(path: string, key: string): string {
 
 function isIgnored(walk: Walk, key: string, path: string, topLevel: boolean): boolean {
   if (topLevel && BOOKKEEPING_FIELDS.includes(key)) return true;
-  return walk.ignoreNames.has(key) || walk.ignorePatterns.some((p) => p.test(path));
+  return walk.ignoreNames.has(key) || walk.ignorePatterns.some((matches) => matches(path));
 }
 
 function record(
