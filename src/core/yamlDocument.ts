@@ -1,6 +1,6 @@
-import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
-import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
-import type { Document, Node, Pair } from 'yaml';
+import { FAILSAFE_SCHEMA, load as loadYaml, Type as FastReaderType } from 'js-yaml';
+import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, parseDocument, Schema } from 'yaml';
+import type { Alias, Document, Node, Pair, ParseOptions, ScalarTag, Tags } from 'yaml';
 import { type Diagnostic, type Range } from './diagnostic';
 import { LineIndex } from './lineIndex';
 
@@ -29,6 +29,50 @@ export interface YamlFile {
   diagnostics: Diagnostic[];
 }
 
+/**
+ * Both readers resolve plain scalars through these tags: the `yaml` package's YAML 1.2 core schema, except
+ * that a numeral too large for a double (`1e400`) stays the text it is, with a warning, instead of
+ * becoming infinity. `.inf` and `.nan`, written out, keep their meaning.
+ */
+function withNumeralsInRange(tags: Tags): Tags {
+  return tags.map((tag) => (isImplicitScalarTag(tag) ? numeralsInRange(tag) : tag));
+}
+
+const NUMERAL_OUT_OF_RANGE = 'Number out of range:';
+
+function numeralsInRange(tag: ImplicitScalarTag): ImplicitScalarTag {
+  return {
+    ...tag,
+    resolve(source, onError, options) {
+      const read = tag.resolve(source, onError, options);
+      const value = isScalar(read) ? read.value : read;
+      if (typeof value !== 'number' || Number.isFinite(value) || !/\d/.test(source)) return read;
+      onError(
+        `${NUMERAL_OUT_OF_RANGE} \`${source}\` is beyond what a number can hold (about ±1.8e308); it is read as text.`,
+      );
+      return source;
+    },
+  };
+}
+
+type ImplicitScalarTag = ScalarTag & { test: RegExp };
+
+function isImplicitScalarTag(tag: Tags[number]): tag is ImplicitScalarTag {
+  return typeof tag === 'object' && !Array.isArray(tag) && !tag.collection && tag.test instanceof RegExp;
+}
+
+/** How the positioned parser reads every text; the fast reader follows the same rules. */
+const READING_OPTIONS = {
+  uniqueKeys: true,
+  // A key is the text written (`1.0:` is "1.0", `null:` is "null"); a list or a mapping as a key is an error.
+  stringKeys: true,
+  prettyErrors: false,
+  strict: true,
+  customTags: withNumeralsInRange,
+  // Warnings are collected in `doc.warnings`; the library would also print them to the console.
+  logLevel: 'error',
+} as const satisfies ParseOptions & { customTags: (tags: Tags) => Tags; logLevel: 'error' };
+
 function diagnostic(code: string, message: string, range: Range): Diagnostic {
   return { severity: 'error', code, message, range };
 }
@@ -54,13 +98,7 @@ export function parseYaml(text: string): YamlFile {
 
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, {
-      uniqueKeys: true,
-      prettyErrors: false,
-      strict: true,
-      // Warnings are collected in `doc.warnings`; the library would also print them to the console.
-      logLevel: 'error',
-    });
+    doc = parseDocument(text, READING_OPTIONS);
   } catch (error) {
     if (error instanceof RangeError) return unusable('too-deep', 'File is nested too deeply to check.');
     throw error;
@@ -86,6 +124,21 @@ export function parseYaml(text: string): YamlFile {
     };
   }
   for (const error of doc.errors) {
+    const range = lines.singleLineRange(error.pos[0], Math.max(error.pos[1], error.pos[0] + 1));
+    if (error.code === 'TAG_RESOLVE_FAILED' && error.message.startsWith(NUMERAL_OUT_OF_RANGE)) {
+      diagnostics.push({ severity: 'warning', code: 'yaml-warning', message: error.message, range });
+      continue;
+    }
+    if (error.code === 'NON_STRING_KEY') {
+      diagnostics.push(
+        diagnostic(
+          'yaml-syntax',
+          'A key must be a name, not a list or a mapping (it would be read as the text of its YAML).',
+          range,
+        ),
+      );
+      continue;
+    }
     if (error.code === 'DUPLICATE_KEY') {
       // The error points at the key's first character; the squiggle covers the whole key.
       const key = /^[^:\n]*/.exec(text.slice(error.pos[0]))![0].trimEnd();
@@ -98,14 +151,7 @@ export function parseYaml(text: string): YamlFile {
       );
       continue;
     }
-    const message = `YAML syntax error: ${firstSentence(error.message)}`;
-    diagnostics.push(
-      diagnostic(
-        'yaml-syntax',
-        message,
-        lines.singleLineRange(error.pos[0], Math.max(error.pos[1], error.pos[0] + 1)),
-      ),
-    );
+    diagnostics.push(diagnostic('yaml-syntax', `YAML syntax error: ${firstSentence(error.message)}`, range));
   }
   for (const warning of doc.warnings) {
     diagnostics.push({
@@ -114,6 +160,19 @@ export function parseYaml(text: string): YamlFile {
       message: firstSentence(warning.message),
       range: lines.singleLineRange(warning.pos[0], warning.pos[1]),
     });
+  }
+
+  const cycle = aliasCycle(doc.contents);
+  if (cycle) {
+    const at = cycle.range ? lines.singleLineRange(cycle.range[0], cycle.range[1]) : lines.firstLineRange();
+    diagnostics.push(
+      diagnostic(
+        'alias-limit',
+        `YAML alias \`*${cycle.source}\` lies inside the node anchored \`&${cycle.source}\`, so it would expand without end; the file cannot be checked. Write the values out instead.`,
+        at,
+      ),
+    );
+    return { text, lines, doc, value: undefined, usable: false, diagnostics };
   }
 
   let value: unknown;
@@ -152,38 +211,172 @@ export function parseYaml(text: string): YamlFile {
 }
 
 /**
- * Constructs that the fast reader leaves to the full parser: anchors and aliases (bounded expansion), tags,
- * directives and document markers, merge keys, and number spellings the two parsers read differently.
+ * The positioned parser's tags for untagged plain scalars, in the order it tries them (first match wins).
+ * Quoted and block scalars are text on both readers.
  */
-const NEEDS_FULL_PARSER =
-  /(^|[\s[{,:-])[&*!][^\s,\]}]|^%|^(---|\.\.\.)(\s|$)|<<\s*:|\b\d[\d_]*_\d|\b0[box][0-9a-f]|[-+]?\.(inf|nan)\b/im;
+const PLAIN_SCALAR_TAGS = new Schema({ schema: 'core', customTags: withNumeralsInRange }).tags.filter(
+  (tag): tag is ImplicitScalarTag => isImplicitScalarTag(tag) && tag.default === true,
+);
 
 /**
- * The data of a YAML text, read by a fast parser without positions, for bulk work (checking thousands of
- * clean records, comparing, pooling). `undefined` means "use `parseYaml`": the text has a construct the
- * fast reader does not handle the same way, or a problem that needs an exact position.
+ * A plain scalar as the fast reader builds it. Used as a key, it is the text written (what `stringKeys`
+ * gives the positioned parser); as a value, `settle` replaces it by its data.
  */
-export function fastYamlValue(text: string): { value: unknown } | undefined {
-  if (text.length > YAML_LIMITS.maxLength || text.includes('\0') || NEEDS_FULL_PARSER.test(text))
-    return undefined;
-  try {
-    // An empty document is `null` for the positioned parser, `undefined` for js-yaml.
-    const value = loadYaml(text, { schema: CORE_SCHEMA, json: false }) ?? null;
-    return valueDepthExceeds(value, YAML_LIMITS.maxDepth) ? undefined : { value };
-  } catch {
-    return undefined;
+class PlainScalarReading {
+  constructor(
+    readonly source: string,
+    readonly value: unknown,
+  ) {}
+  // js-yaml stringifies a key with `String()` unless it looks like a plain object.
+  get [Symbol.toStringTag](): string {
+    return 'PlainScalarReading';
+  }
+  toString(): string {
+    return this.source;
   }
 }
 
-function valueDepthExceeds(root: unknown, maxDepth: number): boolean {
+/**
+ * Any of the tags' tests at once, so that most text (which none matches) costs one test. Each test is
+ * anchored at both ends, so their union matches exactly what one of them matches (when none has flags).
+ */
+const ANY_PLAIN_SCALAR_TAG: Pick<RegExp, 'test'> = PLAIN_SCALAR_TAGS.every((tag) => tag.test.flags === '')
+  ? new RegExp(PLAIN_SCALAR_TAGS.map((tag) => `(?:${tag.test.source})`).join('|'))
+  : { test: (source: string) => PLAIN_SCALAR_TAGS.some((tag) => tag.test.test(source)) };
+
+function readPlainScalar(source: string): PlainScalarReading {
+  const tag = PLAIN_SCALAR_TAGS.find((t) => t.test.test(source))!;
+  const read = tag.resolve(
+    source,
+    (message) => {
+      // The positioned parser reports this scalar; the fast reader leaves the whole text to it.
+      throw new Error(message);
+    },
+    READING_OPTIONS,
+  );
+  return new PlainScalarReading(source, isScalar(read) ? read.value : read);
+}
+
+const FAST_READER_SCHEMA = FAILSAFE_SCHEMA.extend({
+  implicit: [
+    new FastReaderType('tag:study-extraction.dev,2026:plain-scalar', {
+      kind: 'scalar',
+      resolve: (source: unknown) => typeof source === 'string' && ANY_PLAIN_SCALAR_TAG.test(source),
+      construct: readPlainScalar,
+    }),
+  ],
+});
+
+/** Texts the fast reader leaves to the full parser, each for its reason. */
+const NEEDS_FULL_PARSER = new RegExp(
+  [
+    // Anchors and aliases (bounded expansion, cycles), tags.
+    /(?:^|[\s[{,:-])(?:!|[&*][^\s,\]}])/,
+    // Directives: `%YAML 1.1` changes the schema; js-yaml also accepts an indented `---` after one.
+    /^\ufeff?%/,
+    // The rest is where js-yaml is laxer than YAML or reads it otherwise. Content on the `---` line:
+    /^\ufeff?---(?:\S|[ \t]+[^\s#])/,
+    // A byte order mark after the start, or before a first `-`:
+    /[\s\S]\ufeff/,
+    /^\ufeff[ \t]*-(?:\s|$)/,
+    // A carriage return alone: a line break to js-yaml, text to the `yaml` package.
+    /\r(?!\n)/,
+    // A comment glued to a quote, a bracket or a comma.
+    /["'[\]{},]#/,
+    // An escaped line break followed by an empty line, in a double-quoted scalar.
+    /\\\r?\n[ \t]*\r?\n/,
+    // A tab in the indentation.
+    /^[ \t]*\t/,
+    // Block scalars: one that keeps its final line breaks (`|+`); one whose explicit indentation (`|2`) is
+    // counted from another column at the top level; one that starts with blank lines holding spaces.
+    /(?:^|\s)[|>][1-9]?\+[ \t]*(?:#.*)?\r?$/,
+    /(?:^|\s)[|>](?:[1-9][-+]?|[-+][1-9])[ \t]*(?:#.*)?\r?$/,
+    /(?:^|\s)[|>][-+]?[ \t]*(?:#.*)?\r?\n(?:[ \t]*\r?\n)*[ \t]+\r?\n/,
+  ]
+    .map((part) => part.source)
+    .join('|'),
+  'm',
+);
+
+/** A document that is a block scalar: js-yaml and YAML count its lines' indentation from different columns. */
+const TOP_LEVEL_BLOCK_SCALAR =
+  /^\ufeff?(?:[ \t]*(?:#.*)?\r?\n|%.*\r?\n|---[ \t]*(?:#.*)?\r?\n)*(?:---[ \t]+)?[ \t]*[|>]/;
+
+/**
+ * An empty sequence item (`-` alone on its line) whose next line is a `-` left of it: js-yaml lets the empty
+ * item's sequence go on there, where YAML closes it. Groups: what precedes the item's dash, the next
+ * line's indentation.
+ */
+const EMPTY_ITEM_THEN_DASH =
+  /^([ \t]*(?:-[ \t]+)*)-[ \t]*(?:#.*)?\r?\n(?=(?:[ \t]*(?:#.*)?\r?\n)*([ \t]*)-(?:\s|$))/gm;
+
+function needsFullParser(text: string): boolean {
+  if (NEEDS_FULL_PARSER.test(text) || TOP_LEVEL_BLOCK_SCALAR.test(text)) return true;
+  for (const match of text.matchAll(EMPTY_ITEM_THEN_DASH))
+    if (match[2]!.length < match[1]!.length) return true;
+  return false;
+}
+
+/**
+ * The data of a YAML text, read by a fast parser without positions, for bulk work (checking thousands of
+ * clean records, comparing, pooling). It reads every scalar with the positioned parser's own tags, so the
+ * two agree on every value. `undefined` means "use `parseYaml`": the text has a construct the fast reader
+ * does not handle the same way, or a problem that needs an exact position.
+ */
+export function fastYamlValue(text: string): { value: unknown } | undefined {
+  if (text.length > YAML_LIMITS.maxLength || text.includes('\0') || needsFullParser(text)) return undefined;
+  const collections = new Set<unknown>();
+  let read: unknown;
+  try {
+    read = loadYaml(text, {
+      schema: FAST_READER_SCHEMA,
+      json: false,
+      // js-yaml only warns where YAML says the text is wrong (a continuation line not indented enough).
+      onWarning: (warning) => {
+        throw warning;
+      },
+      listener: (event, state) => {
+        if (event === 'close' && (state.kind === 'mapping' || state.kind === 'sequence'))
+          collections.add(state.result);
+      },
+    });
+  } catch {
+    return undefined;
+  }
+  // An empty document is `null` for the positioned parser, `undefined` for js-yaml.
+  return settle(read ?? null, collections, YAML_LIMITS.maxDepth);
+}
+
+/**
+ * Replaces every plain scalar reading by its data, in place. `undefined` when the data is nested too deep;
+ * has a key `null` (js-yaml names an empty key so too, where the positioned parser reads ""); or lacks one
+ * of the lists and mappings js-yaml `built`: that one was a key, which js-yaml turned into a string.
+ */
+function settle(root: unknown, built: Set<unknown>, maxDepth: number): { value: unknown } | undefined {
+  if (root instanceof PlainScalarReading) return built.size === 0 ? { value: root.value } : undefined;
   const stack: [unknown, number][] = [[root, 1]];
   while (stack.length > 0) {
     const [node, depth] = stack.pop()!;
     if (typeof node !== 'object' || node === null) continue;
-    if (depth > maxDepth) return true;
-    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+    if (depth > maxDepth) return undefined;
+    built.delete(node);
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        const child: unknown = node[i];
+        if (child instanceof PlainScalarReading) node[i] = child.value;
+        else stack.push([child, depth + 1]);
+      }
+      continue;
+    }
+    const map = node as Record<string, unknown>;
+    for (const key of Object.keys(map)) {
+      if (key === 'null') return undefined;
+      const child = map[key];
+      if (child instanceof PlainScalarReading) map[key] = child.value;
+      else stack.push([child, depth + 1]);
+    }
   }
-  return false;
+  return built.size === 0 ? { value: root } : undefined;
 }
 
 const NO_LINES = new LineIndex('');
@@ -227,6 +420,35 @@ function depthExceeds(root: unknown, maxDepth: number): boolean {
     }
   }
   return false;
+}
+
+/**
+ * The first alias that lies inside the node it refers to (`a: &a [*a]`), whose data would be endless. An
+ * alias refers to the last node anchored with its name before it, in document order (keys before values);
+ * any cycle of aliases contains such an alias, since every other alias refers to a node that ends before it.
+ */
+function aliasCycle(root: unknown): Alias | undefined {
+  const anchored = new Map<string, unknown>();
+  const open = new Set<unknown>();
+  const stack: { node: unknown; leaving: boolean }[] = [{ node: root, leaving: false }];
+  while (stack.length > 0) {
+    const { node, leaving } = stack.pop()!;
+    if (leaving) {
+      open.delete(node);
+    } else if (isAlias(node)) {
+      if (open.has(anchored.get(node.source))) return node;
+    } else if (isPair(node)) {
+      stack.push({ node: node.value, leaving: false }, { node: node.key, leaving: false });
+    } else if (isScalar(node) || isCollection(node)) {
+      if (node.anchor) anchored.set(node.anchor, node);
+      if (isCollection(node)) {
+        open.add(node);
+        stack.push({ node, leaving: true });
+        for (let i = node.items.length - 1; i >= 0; i--) stack.push({ node: node.items[i], leaving: false });
+      }
+    }
+  }
+  return undefined;
 }
 
 /** Where a document path leads in the YAML tree. */
