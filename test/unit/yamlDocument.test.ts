@@ -82,6 +82,68 @@ describe('parseYaml', () => {
     assert.ok(YAML_LIMITS.maxAliasCount >= 2);
   });
 
+  test('an alias inside the node it refers to is an alias-limit error on the alias, not endless data', () => {
+    const cases: [string, Range][] = [
+      ['a: &a [*a]\n', r(0, 7, 0, 9)],
+      ['a: &a { b: *a }\n', r(0, 11, 0, 13)],
+      ['a: &a\n  b: *a\n', r(1, 5, 1, 7)],
+      ['- &x [1, [2, *x]]\n', r(0, 13, 0, 15)],
+      ['&top\na: [*top]\n', r(1, 4, 1, 8)],
+      // Through another anchor: `*a` lies inside `&b`, which lies inside `&a`.
+      ['a: &a\n  b: &b [*a]\n  c: *b\n', r(1, 9, 1, 11)],
+    ];
+    for (const [text, range] of cases) {
+      const file = parseYaml(text);
+      assert.equal(file.usable, false, text);
+      assert.equal(file.value, undefined, text);
+      assert.deepEqual(
+        file.diagnostics.map((d) => [d.code, d.range]),
+        [['alias-limit', range]],
+        text,
+      );
+      assert.match(file.diagnostics[0]!.message, /expand without end/);
+    }
+  });
+
+  test('aliases to nodes before them, even shared and nested, are not cycles', () => {
+    const file = parseYaml('a: &a [1]\nb: &b [*a, *a]\nc: { x: *b, y: *a }\n');
+    assert.equal(file.usable, true);
+    assert.deepEqual(file.diagnostics, []);
+    assert.deepEqual(file.value, { a: [1], b: [[1], [1]], c: { x: [[1], [1]], y: [1] } });
+  });
+
+  test('an alias follows the latest anchor of its name before it, which may be the node around it', () => {
+    const later = parseYaml('a: &x [1]\nb: &x [2]\nc: *x\n');
+    assert.deepEqual(later.value, { a: [1], b: [2], c: [2] });
+    // `&x` on `b` comes before `*x`, so the alias is `b` itself, not `a`.
+    const around = parseYaml('a: &x [1]\nb: &x [*x]\n');
+    assert.deepEqual(
+      around.diagnostics.map((d) => [d.code, d.range]),
+      [['alias-limit', r(1, 7, 1, 9)]],
+    );
+  });
+
+  test('keys are the text written; a list or a mapping as a key is an error in plain words', () => {
+    const file = parseYaml('1.0: a\nnull: b\n~: c\ntrue: d\n');
+    assert.deepEqual(file.value, { '1.0': 'a', null: 'b', '~': 'c', true: 'd' });
+    assert.deepEqual(file.diagnostics, []);
+    const collection = parseYaml('study: a\n[x, y]: b\n');
+    assert.deepEqual(
+      collection.diagnostics.map((d) => [d.code, d.range.start.line]),
+      [['yaml-syntax', 1]],
+    );
+    assert.match(collection.diagnostics[0]!.message, /A key must be a name, not a list or a mapping/);
+    assert.doesNotMatch(collection.diagnostics[0]!.message, /stringKeys/);
+  });
+
+  test('keys equal as text are duplicates, however they are quoted', () => {
+    const file = parseYaml('n: 1\n"n": 2\n');
+    assert.deepEqual(
+      file.diagnostics.map((d) => [d.code, d.range]),
+      [['duplicate-key', r(1, 0, 1, 3)]],
+    );
+  });
+
   test('an alias to an anchor that does not exist is an error about that alias, not the alias limit', () => {
     const file = parseYaml('study: a\nreviewer: *nope\n');
     assert.equal(file.usable, false);
