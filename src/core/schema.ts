@@ -4,9 +4,21 @@ import addFormats from 'ajv-formats';
 import baseSchemaJson from '../../schemas/study-record.schema.json';
 import reviewSchemaJson from '../../schemas/review.schema.json';
 import type { Diagnostic } from './diagnostic';
-import { isSchemaObject, parsePointer, type JsonSchema, type JsonSchemaObject } from './jsonSchema';
+import {
+  compileSchemaPattern,
+  isPatternProblem,
+  isSchemaObject,
+  jsonNestingOverflow,
+  linearRegExpEngine,
+  parsePointer,
+  pointerOf,
+  subschemaEntries,
+  type JsonSchema,
+  type JsonSchemaObject,
+} from './jsonSchema';
 import { resolveUri, SchemaNavigator, type SchemaContext } from './schemaNavigator';
-import { YamlLocator, parseYaml, type PathSegment } from './yamlDocument';
+import { LineIndex } from './lineIndex';
+import { YAML_LIMITS, YamlLocator, parseYaml, type PathSegment } from './yamlDocument';
 
 export const BASE_SCHEMA_ID = 'https://study-extraction.dev/schemas/study-record.schema.json';
 export const REVIEW_SCHEMA_ID = 'https://study-extraction.dev/schemas/review.schema.json';
@@ -40,6 +52,8 @@ export function createAjv(): Ajv2020 {
     strictRequired: false,
     allowUnionTypes: true,
     logger: false,
+    // `pattern` and `patternProperties` run on a linear-time engine: a schema cannot make matching hang.
+    code: { regExp: linearRegExpEngine },
   });
   addFormats(ajv);
   ajv.addVocabulary(ANNOTATION_KEYWORDS);
@@ -111,9 +125,14 @@ for (const root of [baseSchema, reviewFileSchema]) {
 }
 
 function containsRef(schema: unknown): boolean {
-  if (typeof schema !== 'object' || schema === null) return false;
-  if ('$ref' in schema || '$dynamicRef' in schema) return true;
-  return Object.values(schema).some(containsRef);
+  const stack = [schema];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (typeof node !== 'object' || node === null) continue;
+    if ('$ref' in node || '$dynamicRef' in node) return true;
+    stack.push(...Object.values(node));
+  }
+  return false;
 }
 
 let reviewFileValidator: CompiledSchema | undefined;
@@ -152,38 +171,311 @@ export function baseRecordValidator(): CompiledSchema {
 }
 
 /**
+ * Bounds on a review's extraction schema. A schema is input like any other file, and JSON parsing, ajv's
+ * compiler and the navigator recurse or expand over it: these are checked first, by loops that do not
+ * recurse, whether the schema is then compiled (trusted) or only navigated (untrusted). A real form stays
+ * far below each: the example review's schema is 9 KB and 10 levels deep, its largest `enum` has 8
+ * values, and together with the base it expands to fewer than 300 subschemas.
+ */
+export const SCHEMA_LIMITS = {
+  /** Characters of text, as for records (1 MB). */
+  maxLength: YAML_LIMITS.maxLength,
+  /** Nesting of JSON objects and arrays, as for records (64). */
+  maxDepth: YAML_LIMITS.maxDepth,
+  /** Levels of subschemas with every `$ref` followed: ajv compiles a chain of references recursively. */
+  maxRefDepth: 64,
+  /** Values of one `enum`: messages and suggestions compare a wrong value with each of them. */
+  maxEnumValues: 2000,
+  /**
+   * Subschemas with every `$ref` expanded in place, which bounds the work of validating one value: `anyOf`
+   * branches that each refer to the next level twice double it with every level. A reference back into
+   * its own chain counts once (it recurses only as deep as the data).
+   */
+  maxExpandedSubschemas: 20_000,
+};
+
+/** The only `$schema` the tool compiles with; ajv's 2020-12 dialect. */
+const SUPPORTED_DIALECT = 'https://json-schema.org/draft/2020-12/schema';
+
+function schemaError(code: string, message: string, range: Diagnostic['range']): Diagnostic {
+  return { severity: 'error', code, message, range };
+}
+
+const ORIGIN = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+/**
+ * Size and nesting of the text, before anything parses it: JSON and YAML parsers recurse, and the YAML
+ * parser's recursion over a hostile nesting can bring the whole process down, beyond any `catch`. The
+ * scan counts brackets at least as deep as either parser would nest them.
+ */
+function checkSchemaText(text: string, lines: LineIndex): Diagnostic[] {
+  if (text.length > SCHEMA_LIMITS.maxLength)
+    return [
+      schemaError(
+        'schema-too-large',
+        `The extraction schema is too large to use (${Math.round(text.length / 1024)} KB; the limit is ${SCHEMA_LIMITS.maxLength / 1024} KB). Records are checked against the base schema only.`,
+        ORIGIN,
+      ),
+    ];
+  const tooDeep = jsonNestingOverflow(text, SCHEMA_LIMITS.maxDepth);
+  if (tooDeep !== undefined)
+    return [
+      schemaError(
+        'schema-too-deep',
+        `The extraction schema nests objects and arrays more than ${SCHEMA_LIMITS.maxDepth} levels deep. Records are checked against the base schema only.`,
+        lines.singleLineRange(tooDeep, tooDeep + 1),
+      ),
+    ];
+  return [];
+}
+
+/** What a `$schema` value names, for a message: `draft-07`, `draft 2019-09`, or the value itself. */
+function dialectName(value: string): string {
+  const draft = /draft-0?(\d+)\/schema/.exec(value) ?? /draft\/(\d{4}-\d{2})\/schema/.exec(value);
+  if (draft) return /^\d+$/.test(draft[1]!) ? `draft-${draft[1]!.padStart(2, '0')}` : `draft ${draft[1]}`;
+  return `\`${value.length > 80 ? `${value.slice(0, 80)}…` : value}\``;
+}
+
+/**
+ * Problems of single keywords, found in one walk over every subschema: a `$schema` other than 2020-12, an
+ * `enum` over the limit, and (when the schema is to be compiled) patterns that are not valid ECMAScript or
+ * that the linear-time engine cannot run.
+ */
+function checkSchemaKeywords(
+  schema: JsonSchemaObject,
+  locator: YamlLocator,
+  { patterns }: { patterns: boolean },
+): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const baseOnly = 'Records are checked against the base schema only.';
+  const stack: { node: JsonSchemaObject; path: PathSegment[] }[] = [{ node: schema, path: [] }];
+  while (stack.length > 0) {
+    const { node, path } = stack.pop()!;
+    const where = path.length === 0 ? '' : ` at \`${pointerOf(path)}\``;
+    if ('$schema' in node && node.$schema !== SUPPORTED_DIALECT && node.$schema !== `${SUPPORTED_DIALECT}#`) {
+      const uses =
+        typeof node.$schema === 'string'
+          ? `uses ${dialectName(node.$schema)}`
+          : 'has a `$schema` that is not a string';
+      diagnostics.push(
+        schemaError(
+          'schema-draft-unsupported',
+          `The extraction schema${where} ${uses}; only JSON Schema 2020-12 is supported. ${baseOnly}`,
+          locator.valueRange([...path, '$schema']),
+        ),
+      );
+    }
+    if (Array.isArray(node.enum) && node.enum.length > SCHEMA_LIMITS.maxEnumValues)
+      diagnostics.push(
+        schemaError(
+          'schema-too-large',
+          `This \`enum\` lists ${node.enum.length.toLocaleString('en-US')} values; at most ${SCHEMA_LIMITS.maxEnumValues.toLocaleString('en-US')} are supported. ${baseOnly}`,
+          locator.valueRange([...path, 'enum']),
+        ),
+      );
+    if (patterns) {
+      const check = (pattern: string, keyword: string, at: PathSegment[], range: Diagnostic['range']) => {
+        const compiled = compileSchemaPattern(pattern);
+        if (!isPatternProblem(compiled)) return;
+        diagnostics.push(
+          compiled.kind === 'invalid'
+            ? schemaError(
+                'schema-invalid',
+                `Invalid ${keyword} at \`${pointerOf(at)}\`: not a regular expression (${compiled.message}). ${baseOnly}`,
+                range,
+              )
+            : schemaError(
+                'schema-pattern-unsupported',
+                `The ${keyword} at \`${pointerOf(at)}\` cannot be matched in linear time: ${compiled.message}. ${baseOnly}`,
+                range,
+              ),
+        );
+      };
+      if (typeof node.pattern === 'string')
+        check(node.pattern, '`pattern`', [...path, 'pattern'], locator.valueRange([...path, 'pattern']));
+      if (isSchemaObject(node.patternProperties))
+        for (const key of Object.keys(node.patternProperties)) {
+          const at = [...path, 'patternProperties', key];
+          check(key, '`patternProperties` key', at, locator.keyRange(at));
+        }
+    }
+    for (const entry of subschemaEntries(node, { definitions: true }).reverse())
+      stack.push({ node: entry.schema, path: [...path, ...entry.path] });
+  }
+  return diagnostics;
+}
+
+/**
+ * How far the schema expands when every `$ref` is followed: its subschemas counted with each reference
+ * expanded in place, and how deep they nest. One depth-first walk over the reference graph, with each
+ * subschema measured once (memoised), so that the walk itself stays linear in the size of the schema.
+ */
+function checkSchemaExpansion(
+  reviewSchema: JsonSchemaObject,
+  id: string,
+  locator: YamlLocator,
+): Diagnostic | undefined {
+  const navigator = new SchemaNavigator([
+    { uri: BASE_SCHEMA_ID, schema: baseSchema },
+    { uri: id, schema: reviewSchema },
+  ]);
+  const located = new Map<JsonSchemaObject, PathSegment[]>();
+  const pending: { node: JsonSchemaObject; path: PathSegment[] }[] = [{ node: reviewSchema, path: [] }];
+  while (pending.length > 0) {
+    const { node, path } = pending.pop()!;
+    if (located.has(node)) continue;
+    located.set(node, path);
+    for (const entry of subschemaEntries(node, { definitions: true }))
+      pending.push({ node: entry.schema, path: [...path, ...entry.path] });
+  }
+
+  type Edge = { schema: JsonSchemaObject; base: string };
+  const edgesOf = (schema: JsonSchemaObject, base: string): Edge[] => {
+    const own = typeof schema.$id === 'string' ? resolveUri(schema.$id, base) : base;
+    const edges: Edge[] = subschemaEntries(schema, { definitions: false }).map((e) => ({
+      schema: e.schema,
+      base: own,
+    }));
+    for (const keyword of ['$ref', '$dynamicRef'] as const) {
+      const reference = schema[keyword];
+      if (typeof reference !== 'string') continue;
+      const target = navigator.resolveRef(reference, own);
+      if (target) edges.push(target);
+      // A dynamic reference may land on any schema that declares its anchor.
+      if (keyword === '$dynamicRef' && reference.includes('#'))
+        edges.push(...navigator.dynamicAnchorTargets(reference.slice(reference.indexOf('#') + 1)));
+    }
+    return edges;
+  };
+
+  interface Frame {
+    schema: JsonSchemaObject;
+    edges: Edge[];
+    next: number;
+    /** Subschemas below and including this one, references expanded. */
+    count: number;
+    /** Levels below this one. */
+    depth: number;
+  }
+  const measured = new Map<JsonSchemaObject, { count: number; depth: number }>();
+  const active = new Set<JsonSchemaObject>();
+  const stack: Frame[] = [];
+  const enter = (schema: JsonSchemaObject, base: string) => {
+    active.add(schema);
+    stack.push({ schema, edges: edgesOf(schema, base), next: 0, count: 1, depth: 0 });
+  };
+  /** The innermost place in the review's file on the current chain (the base is not the user's to fix). */
+  const innermost = (candidate?: JsonSchemaObject): PathSegment[] => {
+    if (candidate && located.has(candidate)) return located.get(candidate)!;
+    for (let i = stack.length - 1; i >= 0; i--) {
+      const path = located.get(stack[i]!.schema);
+      if (path) return path;
+    }
+    return [];
+  };
+  const tooDeep = (path: PathSegment[]) =>
+    schemaError(
+      'schema-too-deep',
+      `Subschemas nest more than ${SCHEMA_LIMITS.maxRefDepth} levels deep at \`${pointerOf(path)}\` when \`$ref\`s are followed. Records are checked against the base schema only.`,
+      locator.valueRange(path),
+    );
+
+  enter(reviewSchema, id);
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1]!;
+    if (frame.next < frame.edges.length) {
+      const edge = frame.edges[frame.next++]!;
+      if (active.has(edge.schema)) {
+        frame.count += 1;
+        continue;
+      }
+      const known = measured.get(edge.schema);
+      if (known) {
+        if (stack.length + 1 + known.depth > SCHEMA_LIMITS.maxRefDepth)
+          return tooDeep(innermost(edge.schema));
+        frame.count += known.count;
+        frame.depth = Math.max(frame.depth, known.depth + 1);
+        continue;
+      }
+      if (stack.length >= SCHEMA_LIMITS.maxRefDepth) return tooDeep(innermost(edge.schema));
+      enter(edge.schema, edge.base);
+      continue;
+    }
+    stack.pop();
+    active.delete(frame.schema);
+    measured.set(frame.schema, { count: frame.count, depth: frame.depth });
+    if (frame.count > SCHEMA_LIMITS.maxExpandedSubschemas) {
+      const path = innermost(frame.schema);
+      return schemaError(
+        'schema-too-complex',
+        `The subschema at \`${pointerOf(path)}\` expands to more than ${SCHEMA_LIMITS.maxExpandedSubschemas.toLocaleString('en-US')} subschemas when its \`$ref\`s are followed (for example \`anyOf\` branches that refer to the same definition again at every level). Records are checked against the base schema only.`,
+        locator.valueRange(path),
+      );
+    }
+    const parent = stack[stack.length - 1];
+    if (parent) {
+      parent.count += frame.count;
+      parent.depth = Math.max(parent.depth, frame.depth + 1);
+    }
+  }
+  return undefined;
+}
+
+/**
  * The review's schema read as data only, for an untrusted workspace: its declared fields, titles and
  * descriptions guide unknown-field checks, completion and hover, but it is not compiled; values are
- * validated against the bundled base schema alone.
+ * validated against the bundled base schema alone. A schema over the limits is not navigated either.
  */
 export function uncompiledExtractionSchema(text: string): CompiledSchema {
-  const parsed: unknown = parseJson(text, [], { allowTrailingComma: false, disallowComments: true });
+  return readUncompiledExtractionSchema(text).schema;
+}
+
+/** As `uncompiledExtractionSchema`, with the problems that kept the review's schema from being read. */
+export function readUncompiledExtractionSchema(text: string): ExtractionSchemaResult {
   const base = baseRecordValidator();
-  if (!isSchemaObject(parsed)) return base;
-  const id =
-    typeof parsed.$id === 'string' && parsed.$id !== BASE_SCHEMA_ID
-      ? parsed.$id
-      : DEFAULT_EXTRACTION_SCHEMA_ID;
-  const reviewSchema: JsonSchemaObject = { ...parsed, $id: id };
-  if (
-    findRefCycle(
-      [
-        { uri: BASE_SCHEMA_ID, schema: baseSchema },
-        { uri: id, schema: reviewSchema },
-      ],
-      id,
-    )
-  )
-    return base;
-  const combined: JsonSchemaObject = { allOf: [{ $ref: BASE_SCHEMA_ID }, { $ref: id }] };
-  return base.withNavigation(
-    [
+  const fail = (diagnostics: Diagnostic[]): ExtractionSchemaResult => ({
+    schema: base,
+    usesReviewSchema: false,
+    diagnostics,
+  });
+  try {
+    const textProblems = checkSchemaText(text, linesOf(text));
+    if (textProblems.length > 0) return fail(textProblems);
+    const syntaxErrors: ParseError[] = [];
+    const parsed: unknown = parseJson(text, syntaxErrors, {
+      allowTrailingComma: false,
+      disallowComments: true,
+    });
+    if (!isSchemaObject(parsed)) return fail([]);
+    // What is read of a broken file is still navigated; its text is parsed for positions only when whole.
+    const locator = new YamlLocator(parseYaml(syntaxErrors.length === 0 ? text : ''));
+    const id =
+      typeof parsed.$id === 'string' && parsed.$id !== BASE_SCHEMA_ID
+        ? parsed.$id
+        : DEFAULT_EXTRACTION_SCHEMA_ID;
+    const reviewSchema: JsonSchemaObject = { ...parsed, $id: id };
+    const keywordProblems = checkSchemaKeywords(reviewSchema, locator, { patterns: false });
+    if (keywordProblems.length > 0) return fail(keywordProblems);
+    const roots = [
       { uri: BASE_SCHEMA_ID, schema: baseSchema },
       { uri: id, schema: reviewSchema },
-      { uri: COMBINED_SCHEMA_ID, schema: combined },
-    ],
-    COMBINED_SCHEMA_ID,
-  );
+    ];
+    if (findRefCycle(roots, id)) return fail([]);
+    const expansion = checkSchemaExpansion(reviewSchema, id, locator);
+    if (expansion) return fail([expansion]);
+    const combined: JsonSchemaObject = { allOf: [{ $ref: BASE_SCHEMA_ID }, { $ref: id }] };
+    return {
+      schema: base.withNavigation(
+        [...roots, { uri: COMBINED_SCHEMA_ID, schema: combined }],
+        COMBINED_SCHEMA_ID,
+      ),
+      usesReviewSchema: false,
+      diagnostics: [],
+    };
+  } catch {
+    // Nothing above should throw; if it does, the base alone is still a safe way to read records.
+    return fail([]);
+  }
 }
 
 export interface ExtractionSchemaResult {
@@ -197,22 +489,41 @@ export interface ExtractionSchemaResult {
 
 /**
  * Compiles a review's extraction schema (JSON text). The base skeleton always applies, whether or not the
- * review's schema references it; problems become diagnostics on the schema file.
+ * review's schema references it; problems become diagnostics on the schema file. Whatever the text, this
+ * returns: an exception from the compiler becomes a `schema-invalid` diagnostic.
  */
 export function compileExtractionSchema(text: string): ExtractionSchemaResult {
-  const file = parseYaml(text);
-  const locator = new YamlLocator(file);
+  try {
+    return compileCheckedSchema(text);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    return {
+      schema: baseRecordValidator(),
+      usesReviewSchema: false,
+      diagnostics: [
+        schemaError(
+          'schema-invalid',
+          `The extraction schema cannot be compiled: ${message}. Records are checked against the base schema only.`,
+          linesOf(text).firstLineRange(),
+        ),
+      ],
+    };
+  }
+}
+
+function linesOf(text: string): LineIndex {
+  return new LineIndex(text.length > SCHEMA_LIMITS.maxLength ? '' : text);
+}
+
+function compileCheckedSchema(text: string): ExtractionSchemaResult {
+  const lines = linesOf(text);
   const fail = (diagnostics: Diagnostic[]): ExtractionSchemaResult => ({
     schema: baseRecordValidator(),
     usesReviewSchema: false,
     diagnostics,
   });
-  const error = (code: string, message: string, range = locator.documentStartRange()): Diagnostic => ({
-    severity: 'error',
-    code,
-    message,
-    range,
-  });
+  const textProblems = checkSchemaText(text, lines);
+  if (textProblems.length > 0) return fail(textProblems);
 
   const syntaxErrors: ParseError[] = [];
   const parsed: unknown = parseJson(text, syntaxErrors, {
@@ -222,13 +533,17 @@ export function compileExtractionSchema(text: string): ExtractionSchemaResult {
   if (syntaxErrors.length > 0) {
     const first = syntaxErrors[0]!;
     return fail([
-      error(
+      schemaError(
         'schema-invalid-json',
         `The extraction schema is not valid JSON: ${jsonErrorText(first.error)}. Records are checked against the base schema only.`,
-        file.lines.singleLineRange(first.offset, first.offset + Math.max(1, first.length)),
+        lines.singleLineRange(first.offset, first.offset + Math.max(1, first.length)),
       ),
     ]);
   }
+  // Positions come from the YAML parser, run only on JSON text that passed the checks above.
+  const locator = new YamlLocator(parseYaml(text));
+  const error = (code: string, message: string, range = locator.documentStartRange()): Diagnostic =>
+    schemaError(code, message, range);
   if (!isSchemaObject(parsed)) {
     return fail([
       error(
@@ -250,6 +565,9 @@ export function compileExtractionSchema(text: string): ExtractionSchemaResult {
     ]);
   }
 
+  const keywordProblems = checkSchemaKeywords(reviewSchema, locator, { patterns: true });
+  if (keywordProblems.length > 0) return fail(keywordProblems);
+
   const cycle = findRefCycle(
     [
       { uri: BASE_SCHEMA_ID, schema: baseSchema },
@@ -266,6 +584,9 @@ export function compileExtractionSchema(text: string): ExtractionSchemaResult {
       ),
     ]);
   }
+
+  const expansion = checkSchemaExpansion(reviewSchema, id, locator);
+  if (expansion) return fail([expansion]);
 
   const ajv = createAjv();
   // Extension keywords (`x-…`) are annotations by convention; declare the ones this schema uses.
@@ -431,14 +752,16 @@ export function findRefCycle(
 
   // Every subschema of the file, with its path, so that a cycle can be reported where it is written.
   const located: { schema: JsonSchemaObject; path: PathSegment[]; base: string }[] = [];
-  const collect = (node: unknown, path: PathSegment[], base: string) => {
-    if (typeof node !== 'object' || node === null) return;
-    if (!Array.isArray(node)) located.push({ schema: node as JsonSchemaObject, path, base });
+  const pending: { node: unknown; path: PathSegment[] }[] = [{ node: root.schema, path: [] }];
+  while (pending.length > 0) {
+    const { node, path } = pending.pop()!;
+    if (typeof node !== 'object' || node === null) continue;
+    if (!Array.isArray(node)) located.push({ schema: node as JsonSchemaObject, path, base: inUri });
     const entries = Array.isArray(node) ? node.map((v, i) => [i, v] as const) : Object.entries(node);
-    for (const [key, child] of entries)
-      if (key !== 'enum' && key !== 'const') collect(child, [...path, key], base);
-  };
-  collect(root.schema, [], inUri);
+    // Pushed last first, so that subschemas are listed in document order.
+    for (const [key, child] of entries.reverse())
+      if (key !== 'enum' && key !== 'const') pending.push({ node: child, path: [...path, key] });
+  }
 
   type Edge = { target: JsonSchemaObject; base: string; ref?: string };
   const sameInstanceEdges = (schema: JsonSchemaObject, base: string): Edge[] => {

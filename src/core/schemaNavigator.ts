@@ -1,4 +1,12 @@
-import { isSchemaObject, resolvePointer, type JsonSchema, type JsonSchemaObject } from './jsonSchema';
+import {
+  compileSchemaPattern,
+  isPatternProblem,
+  isSchemaObject,
+  resolvePointer,
+  type JsonSchema,
+  type JsonSchemaObject,
+  type LinearRegExp,
+} from './jsonSchema';
 
 /** A subschema together with the base URI its relative `$ref`s resolve against. */
 export interface SchemaContext {
@@ -40,6 +48,10 @@ export function resolveUri(reference: string, base: string): string {
  */
 export class SchemaNavigator {
   private readonly resources = new Map<string, JsonSchemaObject>();
+  /** Schemas named by `$anchor` or `$dynamicAnchor`, by `resource#name`. */
+  private readonly anchors = new Map<string, JsonSchemaObject>();
+  /** Schemas that declare a `$dynamicAnchor`, by its name (a `$dynamicRef` may resolve to any of them). */
+  private readonly dynamicAnchors = new Map<string, SchemaContext[]>();
 
   constructor(
     roots: { uri: string; schema: JsonSchemaObject }[],
@@ -62,6 +74,17 @@ export class SchemaNavigator {
         if (typeof id === 'string') currentBase = resolveUri(id, nodeBase);
         if (first || typeof id === 'string')
           this.resources.set(withoutFragment(currentBase), node as JsonSchemaObject);
+        for (const keyword of ['$anchor', '$dynamicAnchor'] as const) {
+          const anchor = (node as JsonSchemaObject)[keyword];
+          if (typeof anchor === 'string')
+            this.anchors.set(`${withoutFragment(currentBase)}#${anchor}`, node as JsonSchemaObject);
+        }
+        const dynamicAnchor = (node as JsonSchemaObject).$dynamicAnchor;
+        if (typeof dynamicAnchor === 'string') {
+          const targets = this.dynamicAnchors.get(dynamicAnchor) ?? [];
+          targets.push({ schema: node as JsonSchemaObject, base: withoutFragment(currentBase) });
+          this.dynamicAnchors.set(dynamicAnchor, targets);
+        }
       }
       first = false;
       for (const child of Object.values(node as object)) stack.push([child, currentBase]);
@@ -97,8 +120,18 @@ export class SchemaNavigator {
     if (!resource) return undefined;
     const hash = absolute.indexOf('#');
     const fragment = hash < 0 ? '' : absolute.slice(hash + 1);
-    const target = fragment === '' ? resource : resolvePointer(resource, fragment);
+    const target =
+      fragment === ''
+        ? resource
+        : fragment.startsWith('/')
+          ? resolvePointer(resource, fragment)
+          : this.anchors.get(`${resourceUri}#${safeDecode(fragment)}`);
     return isSchemaObject(target) ? { schema: target, base: resourceUri } : undefined;
+  }
+
+  /** Every schema that declares `$dynamicAnchor: name`, in any resource. */
+  dynamicAnchorTargets(name: string): SchemaContext[] {
+    return this.dynamicAnchors.get(name) ?? [];
   }
 
   /** Every schema that applies to `value` through `$ref`, `allOf`, `anyOf`, `oneOf` and `if`/`then`/`else`. */
@@ -254,18 +287,18 @@ export function isKnownProperty(contexts: SchemaContext[], key: string): boolean
   return !described;
 }
 
-const regExpCache = new Map<string, RegExp | undefined>();
-function safeRegExp(pattern: string): RegExp | undefined {
-  if (!regExpCache.has(pattern)) {
-    let compiled: RegExp | undefined;
-    try {
-      compiled = new RegExp(pattern, 'u');
-    } catch {
-      compiled = undefined;
-    }
-    regExpCache.set(pattern, compiled);
+/** A `patternProperties` key compiled by the linear-time engine; `undefined` if it cannot be used. */
+function safeRegExp(pattern: string): LinearRegExp | undefined {
+  const compiled = compileSchemaPattern(pattern);
+  return isPatternProblem(compiled) ? undefined : compiled;
+}
+
+function safeDecode(fragment: string): string {
+  try {
+    return decodeURIComponent(fragment);
+  } catch {
+    return fragment;
   }
-  return regExpCache.get(pattern);
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
