@@ -430,6 +430,41 @@ export const DIAGNOSTIC_CODES: readonly DiagnosticCodeInfo[] = [
     short: 'A `$ref` that points nowhere.',
     help: 'Only the bundled base schema and references inside the file resolve; nothing is fetched from the network. Correct the reference; until then records are checked against the base schema only.',
   },
+  {
+    code: 'schema-draft-unsupported',
+    severity: 'error',
+    group: 'extractionSchema',
+    short: 'The extraction schema names a `$schema` other than JSON Schema 2020-12.',
+    help: 'Only JSON Schema 2020-12 (`https://json-schema.org/draft/2020-12/schema`) is supported. Convert the schema (from draft-07: `definitions` become `$defs`, a list of `items` becomes `prefixItems`) and change `$schema`; until then records are checked against the base schema only.',
+  },
+  {
+    code: 'schema-too-large',
+    severity: 'error',
+    group: 'extractionSchema',
+    short: 'The extraction schema is over 1 MB, or an `enum` in it lists over 2,000 values.',
+    help: 'Limits keep checking fast whatever the schema holds; a real form stays far below them. Shorten the vocabulary or check that `schema` names the right file; until then records are checked against the base schema only.',
+  },
+  {
+    code: 'schema-too-deep',
+    severity: 'error',
+    group: 'extractionSchema',
+    short: 'The extraction schema nests more than 64 levels deep, in its JSON or through `$ref`s.',
+    help: 'A form needs about ten levels; deeper nesting is refused so that a schema cannot exhaust the checker. Flatten the schema or shorten its chains of `$ref`s; until then records are checked against the base schema only.',
+  },
+  {
+    code: 'schema-too-complex',
+    severity: 'error',
+    group: 'extractionSchema',
+    short: 'A subschema expands to more than 20,000 subschemas when its `$ref`s are followed.',
+    help: 'For example `anyOf` branches that refer to the same definition again at every level double the work of checking a value with each level. Simplify the references; until then records are checked against the base schema only.',
+  },
+  {
+    code: 'schema-pattern-unsupported',
+    severity: 'error',
+    group: 'extractionSchema',
+    short: 'A `pattern` that cannot be matched in linear time (lookaround or a backreference).',
+    help: 'Patterns run on a linear-time engine, so that no schema can make checking hang. Rewrite the pattern without lookaround and backreferences; until then records are checked against the base schema only.',
+  },
   // Analyses of review.yaml
   {
     code: 'analysis-duplicate-id',
