@@ -50,17 +50,30 @@ export class ReviewSession {
     private readonly trusted: () => boolean,
   ) {}
 
-  /** The opened review (protocol and compiled schema), loading it on first use. */
+  /**
+   * The opened review (protocol and compiled schema), loading it on first use. A load that fails is not
+   * kept: the next call loads again, so that fixing the file is enough to recover. A load overtaken by a
+   * reload is not kept either.
+   */
   async current(): Promise<Review> {
     if (this.review) return this.review;
     if (!this.loading) {
-      this.loading = openReview(this.root, this.fs, { compileReviewSchema: this.trusted() }).then(
+      const loading: Promise<Review> = openReview(this.root, this.fs, {
+        compileReviewSchema: this.trusted(),
+      }).then(
         (review) => {
-          this.review = review;
-          this.loading = undefined;
+          if (this.loading === loading) {
+            this.review = review;
+            this.loading = undefined;
+          }
           return review;
         },
+        (error: unknown) => {
+          if (this.loading === loading) this.loading = undefined;
+          throw error;
+        },
       );
+      this.loading = loading;
     }
     return this.loading;
   }
