@@ -62,6 +62,13 @@ export const DIAGNOSTIC_CODES: readonly DiagnosticCodeInfo[] = [
     help: 'A record needs about six levels of nesting; deeper files are refused so that a broken or hostile file cannot exhaust the checker. Flatten the structure.',
   },
   {
+    code: 'too-many-entries',
+    severity: 'error',
+    group: 'files',
+    short: 'A mapping or list holds more than 2,000 entries; the record is not checked further.',
+    help: 'A trial has a handful of arms and outcomes and at most some hundreds of authors. A record with thousands of entries in one place is almost certainly generated or broken; it is refused so that it cannot stall the checker. Split or remove the entries.',
+  },
+  {
     code: 'alias-limit',
     severity: 'error',
     group: 'files',

@@ -11,6 +11,7 @@ import { declaredProperties, isKnownProperty, isPlainObject, type SchemaContext 
 import {
   fastYamlValue,
   parseYaml,
+  YAML_LIMITS,
   valueOnlyFile,
   YamlLocator,
   type PathSegment,
@@ -42,6 +43,16 @@ export function validateYaml(
       code: 'not-a-mapping',
       message: `The file must be a mapping of fields (\`key: value\` lines), not ${Array.isArray(value) ? 'a list' : 'a single value'}.`,
       range: locator.documentStartRange(),
+    });
+    return finish(diagnostics);
+  }
+  const crowded = crowdedCollection(value, YAML_LIMITS.maxEntries);
+  if (crowded) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'too-many-entries',
+      message: `${crowded.path.length === 0 ? 'The record' : `\`${fieldLabel(crowded.path, value)}\``} has ${crowded.size.toLocaleString('en-US')} entries; a record may have at most ${YAML_LIMITS.maxEntries.toLocaleString('en-US')} in one mapping or list, so it is not checked further.`,
+      range: crowded.path.length === 0 ? locator.documentStartRange() : locator.containerRange(crowded.path),
     });
     return finish(diagnostics);
   }
@@ -172,4 +183,21 @@ function unknownFields(
       );
     }
   }
+}
+
+/** The first mapping or list (breadth first: the outermost) with more than `max` entries. */
+function crowdedCollection(root: unknown, max: number): { path: PathSegment[]; size: number } | undefined {
+  const queue: [unknown, PathSegment[]][] = [[root, []]];
+  for (let next = 0; next < queue.length; next++) {
+    const [node, path] = queue[next]!;
+    if (Array.isArray(node)) {
+      if (node.length > max) return { path, size: node.length };
+      node.forEach((item, index) => queue.push([item, [...path, index]]));
+    } else if (isPlainObject(node)) {
+      const keys = Object.keys(node);
+      if (keys.length > max) return { path, size: keys.length };
+      for (const key of keys) queue.push([node[key], [...path, key]]);
+    }
+  }
+  return undefined;
 }

@@ -12,6 +12,12 @@ export const YAML_LIMITS = {
   maxDepth: 64,
   /** Alias expansions (YAML "billion laughs"). */
   maxAliasCount: 100,
+  /**
+   * Entries of one mapping or list (keys, arms, authors, results): a trial has a handful of arms and at
+   * most some hundreds of authors. Beyond it the record is not validated further, since the schema
+   * validator's error collection grows with the square of the errors (50,000 arms took 17 s).
+   */
+  maxEntries: 2000,
 };
 
 export type PathSegment = string | number;
@@ -63,7 +69,9 @@ function isImplicitScalarTag(tag: Tags[number]): tag is ImplicitScalarTag {
 
 /** How the positioned parser reads every text; the fast reader follows the same rules. */
 const READING_OPTIONS = {
-  uniqueKeys: true,
+  // The library checks each key against every earlier one (quadratic: 50,000 keys took 25 s);
+  // duplicateKeys() below does it with one set per mapping.
+  uniqueKeys: false,
   // A key is the text written (`1.0:` is "1.0", `null:` is "null"); a list or a mapping as a key is an error.
   stringKeys: true,
   prettyErrors: false,
@@ -95,6 +103,14 @@ export function parseYaml(text: string): YamlFile {
     );
   }
   if (text.includes('\0')) return unusable('not-text', 'File is not text (it contains NUL bytes).');
+  // The parser builds every level of flow nesting before it can refuse it (1,000,000 `[` took 950 MB).
+  // The scan counts brackets of plain text too, so its bound is far above maxDepth: no record comes near
+  // it, and what stays below costs the parser a few megabytes before depthExceeds refuses it.
+  if (flowNestingExceeds(text, 100 * YAML_LIMITS.maxDepth))
+    return unusable(
+      'too-deep',
+      `File is nested more than ${YAML_LIMITS.maxDepth} levels deep; it cannot be checked.`,
+    );
 
   let doc: Document.Parsed;
   try {
@@ -139,19 +155,18 @@ export function parseYaml(text: string): YamlFile {
       );
       continue;
     }
-    if (error.code === 'DUPLICATE_KEY') {
-      // The error points at the key's first character; the squiggle covers the whole key.
-      const key = /^[^:\n]*/.exec(text.slice(error.pos[0]))![0].trimEnd();
-      diagnostics.push(
-        diagnostic(
-          'duplicate-key',
-          `Duplicate key \`${key}\`: each key may appear only once in a mapping (the last one would win).`,
-          lines.singleLineRange(error.pos[0], error.pos[0] + Math.max(1, key.length)),
-        ),
-      );
-      continue;
-    }
     diagnostics.push(diagnostic('yaml-syntax', `YAML syntax error: ${firstSentence(error.message)}`, range));
+  }
+  for (const start of duplicateKeys(doc.contents)) {
+    // The squiggle covers the whole key, from its first character.
+    const key = /^[^:\n]*/.exec(text.slice(start))![0].trimEnd();
+    diagnostics.push(
+      diagnostic(
+        'duplicate-key',
+        `Duplicate key \`${key}\`: each key may appear only once in a mapping (the last one would win).`,
+        lines.singleLineRange(start, start + Math.max(1, key.length)),
+      ),
+    );
   }
   for (const warning of doc.warnings) {
     diagnostics.push({
@@ -407,6 +422,60 @@ function formatSize(bytes: number): string {
 }
 
 /** Iterative depth check, so that the check itself cannot overflow the stack. */
+/**
+ * Whether `[`/`{` nest deeper than `max` anywhere in the text, outside quoted scalars and comments: one
+ * pass, no allocation. Block nesting is bounded after parsing (depthExceeds), where it costs nothing extra.
+ */
+function flowNestingExceeds(text: string, max: number): boolean {
+  let depth = 0;
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = '';
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      // A quote starts a quoted scalar only where a value starts; elsewhere it is part of plain text.
+      const before = text[i - 1];
+      if (before === undefined || /[\s[{,:]/.test(before)) quote = c;
+    } else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) {
+      const end = text.indexOf('\n', i);
+      if (end < 0) break;
+      i = end;
+    } else if (c === '[' || c === '{') {
+      if (++depth > max) return true;
+    } else if ((c === ']' || c === '}') && depth > 0) depth--;
+  }
+  return false;
+}
+
+/** Offsets of every key that repeats an earlier key of its mapping, in document order: linear in the keys. */
+function duplicateKeys(root: unknown): number[] {
+  const starts: number[] = [];
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (!isCollection(node)) continue;
+    const seen = isMap(node) ? new Set<string>() : undefined;
+    for (const item of node.items as unknown[]) {
+      if (!isPair(item)) {
+        stack.push(item);
+        continue;
+      }
+      const key = keyText(item.key);
+      const start = (item.key as Node | null)?.range?.[0];
+      if (seen && key !== undefined && start !== undefined) {
+        if (seen.has(key)) starts.push(start);
+        else seen.add(key);
+      }
+      stack.push(item.key, item.value);
+    }
+  }
+  return starts.sort((a, b) => a - b);
+}
+
 function depthExceeds(root: unknown, maxDepth: number): boolean {
   const stack: [unknown, number][] = [[root, 1]];
   while (stack.length > 0) {
@@ -467,6 +536,25 @@ export function keyText(key: unknown): string | undefined {
   return typeof key === 'object' ? undefined : String(key);
 }
 
+/**
+ * The pairs of a mapping by key text (the first of duplicate keys, as a lookup by key found it), built
+ * once per mapping: a record with many diagnostics locates each in constant time, not in the mapping's size.
+ */
+const pairIndex = new WeakMap<object, { items: number; byKey: Map<string, Pair<unknown, unknown>> }>();
+function pairsByKey(map: { items: Pair<unknown, unknown>[] }): Map<string, Pair<unknown, unknown>> {
+  let index = pairIndex.get(map);
+  // A mapping edited after it was indexed (items added or removed) is indexed again.
+  if (!index || index.items !== map.items.length) {
+    const byKey = new Map<string, Pair<unknown, unknown>>();
+    for (const item of map.items) {
+      const key = keyText(item.key);
+      if (key !== undefined && !byKey.has(key)) byKey.set(key, item);
+    }
+    pairIndex.set(map, (index = { items: map.items.length, byKey }));
+  }
+  return index.byKey;
+}
+
 /** Follows a path of keys and indexes through mappings and sequences, as far as it exists. */
 export function locate(doc: Document.Parsed | undefined, path: readonly PathSegment[]): NodeLocation {
   let node: Node | undefined = doc?.contents ?? undefined;
@@ -475,7 +563,7 @@ export function locate(doc: Document.Parsed | undefined, path: readonly PathSegm
   for (const segment of path) {
     if (isAlias(node)) break;
     if (isMap(node)) {
-      const found = node.items.find((item) => keyText(item.key) === String(segment));
+      const found = pairsByKey(node).get(String(segment));
       if (!found) break;
       pair = found;
       node = (found.value ?? undefined) as Node | undefined;
