@@ -5,7 +5,12 @@ import { checkReview, listRecords } from '../core/check';
 import { consensusTarget, writableConsensusFile } from '../core/consensusTarget';
 import { isCheckWorker, parallelRecordChecker, runCheckWorker } from './parallelCheck';
 import { FileSystemError, nodeFileSystem } from '../core/fileSystem';
-import { DEFAULT_REVIEWERS, newReviewFiles, newReviewProblem } from '../core/initReview';
+import {
+  DEFAULT_REVIEWERS,
+  ENTRIES_BESIDE_A_NEW_REVIEW,
+  newReviewFiles,
+  newReviewProblem,
+} from '../core/initReview';
 import { newRecord } from '../core/newRecord';
 import { findReviewRoot, openReview, resolveInsideReview, type Review } from '../core/review';
 import { compareReview } from '../core/studyPairs';
@@ -100,7 +105,7 @@ arguments, no review, an unknown --analysis, a file that cannot be written).
 const INIT_USAGE = `Usage: study-extract init [dir] [--title TEXT] [--reviewers ID,ID]
 
 Writes a new review into dir (default: the current folder), which must be new or empty (a .git folder
-may be there already):
+and the npm files of installing study-extraction, package.json and node_modules, may be there already):
   review.yaml                      the protocol, every key present and explained, one analysis
   schemas/extraction.schema.json   the extraction form, extending the bundled study-record schema
   records/<reviewer>/, records/consensus/   the record folders (each with a .gitkeep)
@@ -424,7 +429,9 @@ async function runInit(args: string[], io: CliIo): Promise<number> {
     );
     return 2;
   }
-  const present = dirStat ? readdirSync(dir).filter((name) => name !== '.git') : [];
+  const present = dirStat
+    ? readdirSync(dir).filter((name) => !ENTRIES_BESIDE_A_NEW_REVIEW.includes(name))
+    : [];
   if (present.length > 0) {
     const listed = present.slice(0, 3).join(', ') + (present.length > 3 ? ', …' : '');
     io.stderr(

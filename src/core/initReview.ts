@@ -19,6 +19,19 @@ export interface NewReviewFile {
   text: string;
 }
 
+/**
+ * What a folder may already hold when a review is started in it: a git repository, and the npm files of
+ * installing the tool into it (`npm install -D study-extraction` comes before `npx study-extraction init`).
+ */
+export const ENTRIES_BESIDE_A_NEW_REVIEW: readonly string[] = [
+  '.git',
+  'node_modules',
+  'package.json',
+  'package-lock.json',
+  'npm-shrinkwrap.json',
+  '.npmrc',
+];
+
 /** Why these options cannot make a review, or `undefined`. */
 export function newReviewProblem(options: NewReviewOptions): string | undefined {
   if (options.title.trim() === '') return 'The title is empty.';

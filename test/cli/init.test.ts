@@ -2,7 +2,7 @@
 // options, refusals that write nothing, and a review that checks clean as written.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
@@ -167,6 +167,18 @@ describe('study-extract init', () => {
     assert.match(result.stderr, /schemas\/extraction\.schema\.json already exists/);
     assert.deepEqual(filesBelow(dir), ['schemas/extraction.schema.json']);
     assert.equal(readFileSync(path.join(dir, 'schemas', 'extraction.schema.json'), 'utf8'), '{}\n');
+  });
+
+  test('a folder where the tool was just installed (package.json, node_modules, .git) takes a review', () => {
+    const dir = freshPath('installed');
+    mkdirSync(path.join(dir, 'node_modules', 'study-extraction'), { recursive: true });
+    mkdirSync(path.join(dir, '.git'));
+    writeFileSync(path.join(dir, 'package.json'), '{ "private": true }\n');
+    const result = runCli(['init', dir]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.ok(existsSync(path.join(dir, 'review.yaml')));
+    assert.equal(readFileSync(path.join(dir, 'package.json'), 'utf8'), '{ "private": true }\n');
+    assert.equal(runCli(['check', dir]).status, 0);
   });
 
   test('a folder that is not empty: exit 2, says what it holds, writes nothing', () => {
