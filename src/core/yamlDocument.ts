@@ -106,7 +106,10 @@ export function parseYaml(text: string): YamlFile {
   // The parser builds every level of flow nesting before it can refuse it (1,000,000 `[` took 950 MB).
   // The scan counts brackets of plain text too, so its bound is far above maxDepth: no record comes near
   // it, and what stays below costs the parser a few megabytes before depthExceeds refuses it.
-  if (flowNestingExceeds(text, 100 * YAML_LIMITS.maxDepth))
+  if (
+    flowNestingExceeds(text, 100 * YAML_LIMITS.maxDepth) ||
+    compactNestingExceeds(text, YAML_LIMITS.maxDepth)
+  )
     return unusable(
       'too-deep',
       `File is nested more than ${YAML_LIMITS.maxDepth} levels deep; it cannot be checked.`,
@@ -422,6 +425,32 @@ function formatSize(bytes: number): string {
 }
 
 /** Iterative depth check, so that the check itself cannot overflow the stack. */
+/**
+ * Whether a line opens more than `max` block collections at once (`- - - … x`): the parser aborts the
+ * whole process on a thousand of them (a fatal out-of-memory in its regular expressions, which no
+ * `catch` sees), so they are refused before it runs. Real records open two or three on one line.
+ */
+function compactNestingExceeds(text: string, max: number): boolean {
+  let lineStart = 0;
+  while (lineStart < text.length) {
+    let i = lineStart;
+    while (text[i] === ' ') i++;
+    let opened = 0;
+    while (
+      (text[i] === '-' || text[i] === '?' || text[i] === ':') &&
+      (text[i + 1] === ' ' || text[i + 1] === '\t')
+    ) {
+      if (++opened > max) return true;
+      i += 2;
+      while (text[i] === ' ' || text[i] === '\t') i++;
+    }
+    const end = text.indexOf('\n', i);
+    if (end < 0) break;
+    lineStart = end + 1;
+  }
+  return false;
+}
+
 /**
  * Whether `[`/`{` nest deeper than `max` anywhere in the text, outside quoted scalars and comments: one
  * pass, no allocation. Block nesting is bounded after parsing (depthExceeds), where it costs nothing extra.

@@ -86,4 +86,14 @@ describe('records with very many entries', () => {
     // The parser took 950 MB on this text before the bracket scan.
     assert.ok(grew < 300, `${grew.toFixed(0)} MiB more`);
   });
+
+  test('10,000 lists opened on one line (`- - - … x`): too-deep, and parsing it again does not abort', () => {
+    const text = `${HEAD}notes:\n  ${'- '.repeat(10_000)}x\n`;
+    // Before the scan, the second parse aborted the process (fatal out-of-memory in the parser).
+    for (let i = 0; i < 3; i++)
+      assert.deepEqual(
+        validateRecordText(text, baseRecordValidator()).map((d) => d.code),
+        ['too-deep'],
+      );
+  });
 });
