@@ -11,7 +11,7 @@ import {
   type RecordTemplate,
 } from './recordTemplate';
 import {
-  uncompiledExtractionSchema,
+  readUncompiledExtractionSchema,
   compileExtractionSchema,
   reviewFileSchemaValidator,
   baseRecordValidator,
@@ -399,7 +399,12 @@ export async function openReview(
       range: atReviewKey('schema'),
     });
     const schemaText = schemaFull ? await readTextFile(fs, schemaFull) : undefined;
-    if (schemaText && 'text' in schemaText) schema = uncompiledExtractionSchema(schemaText.text);
+    if (schemaText && 'text' in schemaText) {
+      // Read as data only; a schema that cannot even be read so (too large, too deep, another draft) says why.
+      const read = readUncompiledExtractionSchema(schemaText.text);
+      schema = read.schema;
+      if (read.diagnostics.length > 0) fileDiagnostics.set(schemaPath, read.diagnostics);
+    }
   } else if (schemaFull) {
     const schemaText = await readTextFile(fs, schemaFull);
     if ('text' in schemaText) {

@@ -3,6 +3,7 @@
 // bundled base schema only, and review.yaml says so.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { exampleRecords, formatDiagnostics, LspClient, positionOf, Severity } from './lspClient';
 
 describe('untrusted workspace', () => {
@@ -70,4 +71,36 @@ describe('untrusted workspace', () => {
       }
     },
   );
+});
+
+describe('untrusted workspace with a schema that cannot be read as data', () => {
+  let client: LspClient;
+  after(async () => {
+    await client?.stop();
+  });
+
+  test('the schema file says why (here: another draft), and records are still checked', async () => {
+    client = await LspClient.start({
+      trusted: false,
+      prepare: (root) => {
+        const file = `${root}/schemas/extraction.schema.json`;
+        const schema = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+        writeFileSync(
+          file,
+          JSON.stringify({ ...schema, $schema: 'http://json-schema.org/draft-07/schema#' }),
+        );
+      },
+    });
+    const d = await client.waitForDiagnostics(
+      client.uri('schemas/extraction.schema.json'),
+      (x) => x.some((y) => y.code === 'schema-draft-unsupported'),
+      15_000,
+      { current: true },
+    );
+    assert.match(d.find((y) => y.code === 'schema-draft-unsupported')!.message, /draft-07/);
+    const uri = await client.open('records/ek/preschl-2011.study.yaml');
+    const published = client.waitForDiagnostics(uri, (x) => x.some((y) => y.code === 'enum'));
+    await client.change(uri, client.text(uri).replace('status: complete', 'status: done'));
+    await published;
+  });
 });
