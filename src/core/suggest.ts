@@ -26,8 +26,11 @@ export function closestMatch(word: string, candidates: readonly string[]): strin
   let bestDistance = Infinity;
   for (const candidate of candidates) {
     if (candidate === word) continue;
-    const distance = candidate.toLowerCase() === word.toLowerCase() ? 0.5 : editDistance(word, candidate);
     const prefixMatch = candidate.toLowerCase().startsWith(word.toLowerCase()) && word.length >= 3;
+    // The distance is at least the difference in length: skip what cannot be close (2,000 long enum
+    // values would otherwise cost seconds per wrong value).
+    if (!prefixMatch && Math.abs(candidate.length - word.length) > limit) continue;
+    const distance = candidate.toLowerCase() === word.toLowerCase() ? 0.5 : editDistance(word, candidate);
     const score = prefixMatch ? Math.min(distance, limit) : distance;
     if (score <= limit && score < bestDistance) {
       best = candidate;
