@@ -636,6 +636,13 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 if (isCheckWorker()) {
   void runCheckWorker();
 } else if (require.main === module) {
+  // A reader that stops early (`study-extract check | head`) closes the pipe: stop quietly, as other
+  // command-line tools do, instead of an unhandled write error.
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw error;
+    });
   void main(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),

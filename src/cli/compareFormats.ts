@@ -1,3 +1,4 @@
+import { csvText } from '../core/csv';
 import type { ReviewComparison } from '../core/studyPairs';
 import { describeCompared } from '../core/studyPairs';
 import { jsonDocument, textLine } from './checkFormats';
@@ -86,12 +87,6 @@ export function formatCompareText(comparison: ReviewComparison): string {
   return `${lines.map(textLine).join('\n')}\n`;
 }
 
-function csvCell(value: unknown): string {
-  const text =
-    value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 /** One row per disagreement (and one per blinded or single-reviewer study), for spreadsheets. */
 export function formatCompareCsv(comparison: ReviewComparison): string {
   const rows: unknown[][] = [['study', 'state', 'path', 'reviewer_a', 'value_a', 'reviewer_b', 'value_b']];
@@ -103,5 +98,5 @@ export function formatCompareCsv(comparison: ReviewComparison): string {
     }
     for (const d of study.disagreements) rows.push([study.study, study.state, d.path, ra, d.a, rb, d.b]);
   }
-  return `${rows.map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
+  return csvText(rows);
 }

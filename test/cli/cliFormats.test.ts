@@ -1,13 +1,14 @@
 // The output formats and the argument handling of `study-extract check`, run through the built CLI, and
 // the text of `compare` on records whose keys and values try to break lines or pose as workflow commands.
 import { after, before, describe, test } from 'node:test';
+import { spawn } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DIAGNOSTIC_CODES } from '../../src/core/diagnosticCodes';
 import { formatCheckSarif, textLine } from '../../src/cli/checkFormats';
-import { ensureBuilt, FIXTURES, REPO, runCli, type JsonReport } from './support/cli';
+import { CLI, ensureBuilt, FIXTURES, REPO, runCli, type JsonReport } from './support/cli';
 
 const TYPO = path.join(FIXTURES, 'unknown-field-top');
 const WARNING = path.join(FIXTURES, 'protocol-version');
@@ -593,5 +594,30 @@ describe('the example review', () => {
       ['review.yaml', 'schemas/extraction.schema.json', ...records].sort(),
     );
     assert.equal(report.summary.files, 16);
+  });
+});
+
+describe('a reader that closes the pipe early', () => {
+  test('check | head: no error, no stack trace', async () => {
+    ensureBuilt();
+    // Output far larger than a pipe's buffer: 60 records with 100 unknown fields each.
+    const dir = mkdtempSync(path.join(tmpdir(), 'study-check-pipe-'));
+    cpSync(EXAMPLE, dir, { recursive: true });
+    const keys = Array.from({ length: 100 }, (_, i) => `unknown_${i}: 1`).join('\n');
+    for (let i = 0; i < 60; i++)
+      writeFileSync(
+        path.join(dir, 'records', 'ek', `big-${i}.study.yaml`),
+        `study: big-${i}\nreviewer: ek\nstatus: draft\ncitation: { authors: [A], year: 2000 }\n${keys}\n`,
+      );
+    const child = spawn(process.execPath, [CLI, 'check', dir, '--format', 'json'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    rmSync(dir, { recursive: true, force: true });
+    assert.doesNotMatch(stderr, /EPIPE|Error|\n\s+at /, stderr);
+    assert.ok(status === 0 || status === 1, `exit ${status}`);
   });
 });

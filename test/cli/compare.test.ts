@@ -506,3 +506,21 @@ describe('blinding lifts once both records are complete', () => {
     );
   });
 });
+
+describe('compare --format csv with values a spreadsheet would evaluate', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'study-compare-csv-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('each such value gets a leading apostrophe; numbers stay numbers', () => {
+    ensureBuilt();
+    cpSync(EXAMPLE, dir, { recursive: true });
+    const mk = path.join(dir, 'records', 'mk', 'preschl-2011.study.yaml');
+    writeFileSync(mk, readFileSync(mk, 'utf8').replace(/^country: NR$/m, 'country: "=HYPERLINK(1)"'));
+    const result = runCli(['compare', dir, '--format', 'csv', '--study', 'preschl-2011']);
+    assert.equal(result.status, 0, result.stderr);
+    const row = result.stdout.split('\r\n').find((line) => line.includes(',country,'));
+    assert.ok(row, result.stdout);
+    assert.match(row, /,'=HYPERLINK\(1\)$/);
+    assert.match(result.stdout, /,arms\[f2f\]\.n,ek,28,mk,25\r\n/);
+  });
+});
