@@ -14,6 +14,7 @@ import { validateRecordText } from '../src/core/validate';
 import { EXAMPLE_SCHEMA, LARGE_RECORD, ensureGenerated } from './generate';
 import { benchDualAndSynthesis } from './dual';
 import { benchPanel } from './panel';
+import { benchHostile } from './hostile';
 import { benchServer } from './server';
 
 const REPO = nodePath.resolve(__dirname, '..');
@@ -216,6 +217,7 @@ async function main(): Promise<void> {
   await benchServer();
   await benchDualAndSynthesis();
   await benchPanel();
+  await benchHostile();
 }
 
 main().catch((error: unknown) => {

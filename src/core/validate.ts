@@ -1,4 +1,11 @@
-import { capDiagnostics, dedupeDiagnostics, sortDiagnostics, type Diagnostic } from './diagnostic';
+import {
+  capDiagnostics,
+  dedupeDiagnostics,
+  sortDiagnostics,
+  type Diagnostic,
+  type Range,
+} from './diagnostic';
+import { LineIndex } from './lineIndex';
 import { checkRecordRules, type RecordExpectations } from './rules';
 import type { CompiledSchema } from './schema';
 import {
@@ -48,12 +55,9 @@ export function validateYaml(
   }
   const crowded = crowdedCollection(value, YAML_LIMITS.maxEntries);
   if (crowded) {
-    diagnostics.push({
-      severity: 'error',
-      code: 'too-many-entries',
-      message: `${crowded.path.length === 0 ? 'The record' : `\`${fieldLabel(crowded.path, value)}\``} has ${crowded.size.toLocaleString('en-US')} entries; a record may have at most ${YAML_LIMITS.maxEntries.toLocaleString('en-US')} in one mapping or list, so it is not checked further.`,
-      range: crowded.path.length === 0 ? locator.documentStartRange() : locator.containerRange(crowded.path),
-    });
+    const range =
+      crowded.path.length === 0 ? locator.documentStartRange() : locator.containerRange(crowded.path);
+    diagnostics.push(tooManyEntries(crowded, value, range));
     return finish(diagnostics);
   }
 
@@ -119,6 +123,14 @@ export function validateRecord(
 ): { diagnostics: Diagnostic[]; value: unknown } {
   const fast = fastYamlValue(text);
   if (fast) {
+    // A crowded record is refused without the positioned parse, the slowest step on such a text (1.6 s
+    // for 200,000 items): its key is found on its line.
+    const crowded = crowdedCollection(fast.value, YAML_LIMITS.maxEntries);
+    if (crowded)
+      return {
+        diagnostics: [tooManyEntries(crowded, fast.value, keyLineRange(text, crowded.path))],
+        value: undefined,
+      };
     const probe = validateYaml(valueOnlyFile(text, fast.value), schema, { recordRules: expectations });
     if (probe.length === 0) return { diagnostics: probe, value: fast.value };
   }
@@ -200,4 +212,41 @@ function crowdedCollection(root: unknown, max: number): { path: PathSegment[]; s
     }
   }
   return undefined;
+}
+
+function tooManyEntries(
+  crowded: { path: PathSegment[]; size: number },
+  root: unknown,
+  range: Range,
+): Diagnostic {
+  const what = crowded.path.length === 0 ? 'The record' : `\`${fieldLabel(crowded.path, root)}\``;
+  return {
+    severity: 'error',
+    code: 'too-many-entries',
+    message: `${what} has ${crowded.size.toLocaleString('en-US')} entries; a record may have at most ${YAML_LIMITS.maxEntries.toLocaleString('en-US')} in one mapping or list, so it is not checked further.`,
+    range,
+  };
+}
+
+/**
+ * The key of `path` found line by line in block-style text (each key searched after the previous one):
+ * the line the positioned parser would give for ordinary records, at a fraction of its cost. Falls back
+ * to the first line.
+ */
+function keyLineRange(text: string, path: readonly PathSegment[]): Range {
+  const lines = new LineIndex(text);
+  let from = 0;
+  let found: Range = lines.firstLineRange();
+  for (const segment of path) {
+    if (typeof segment === 'number') continue;
+    const escaped = segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const match = new RegExp(`^[ \\t]*(?:- )?(${escaped}|"${escaped}"|'${escaped}')[ \\t]*:`, 'm').exec(
+      text.slice(from),
+    );
+    if (!match) break;
+    const start = from + match.index + match[0].indexOf(match[1]!);
+    found = lines.singleLineRange(start, start + match[1]!.length);
+    from = start + match[1]!.length;
+  }
+  return found;
 }
