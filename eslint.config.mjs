@@ -91,14 +91,36 @@ export default defineConfig([
       vscode,
       { name: 'node:child_process', message: 'src/core is pure: no child processes (DESIGN.md §2).' },
       { name: 'child_process', message: 'src/core is pure: no child processes (DESIGN.md §2).' },
+      ...['node:fs', 'fs', 'node:fs/promises', 'fs/promises'].map((name) => ({
+        name,
+        message:
+          'src/core reads through ReviewFileSystem; the disk adapter lives in src/node (DESIGN.md §2).',
+      })),
     ],
     patterns: [
       languageServer,
       languageClient,
       sibling(
-        ['server', 'client', 'cli', 'webview'],
+        ['server', 'client', 'cli', 'webview', 'node'],
         'src/core must not depend on its callers (DESIGN.md §2).',
       ),
+    ],
+  }),
+  {
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'src/core is pure: callers pass what it needs (DESIGN.md §2).' },
+      ],
+    },
+  },
+  layer('node', {
+    paths: [vscode],
+    patterns: [
+      languageServer,
+      languageClient,
+      sibling(['server', 'client', 'cli', 'webview'], 'src/node adapts the disk for its callers only.'),
     ],
   }),
   layer('server', {

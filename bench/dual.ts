@@ -3,7 +3,7 @@
 import * as nodePath from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { listRecords } from '../src/core/check';
-import { nodeFileSystem } from '../src/core/fileSystem';
+import { nodeFileSystem } from '../src/node/fileSystem';
 import { openReview } from '../src/core/review';
 import { compareReview, compareStudy, diskReader, groupByStudy } from '../src/core/studyPairs';
 import { loadStudies, runAnalyses } from '../src/core/synthesis/analysis';

@@ -17,7 +17,7 @@ import { serializeSvg } from '../src/core/svgTree';
 import { forestPlot } from '../src/core/synthesis/forestPlot';
 import { synthesizeReview } from '../src/core/synthesis/analysis';
 import { openReview } from '../src/core/review';
-import { nodeFileSystem } from '../src/core/fileSystem';
+import { nodeFileSystem } from '../src/node/fileSystem';
 import { validateRecordText } from '../src/core/validate';
 import { EXAMPLE_SCHEMA } from './generate';
 

@@ -8,7 +8,7 @@ import * as nodePath from 'node:path';
 import { performance } from 'node:perf_hooks';
 import AjvCore from 'ajv/dist/core';
 import { checkReview } from '../src/core/check';
-import { nodeFileSystem } from '../src/core/fileSystem';
+import { nodeFileSystem } from '../src/node/fileSystem';
 import { compileExtractionSchema } from '../src/core/schema';
 import { validateRecordText } from '../src/core/validate';
 import { EXAMPLE_SCHEMA, LARGE_RECORD, ensureGenerated } from './generate';

@@ -4,7 +4,8 @@ import { consensusRecordText, unresolvedDisagreements } from '../core/adjudicate
 import { checkReview, listRecords } from '../core/check';
 import { consensusTarget, writableConsensusFile } from '../core/consensusTarget';
 import { isCheckWorker, parallelRecordChecker, runCheckWorker } from './parallelCheck';
-import { FileSystemError, nodeFileSystem } from '../core/fileSystem';
+import { FileSystemError } from '../core/fileSystem';
+import { nodeFileSystem } from '../node/fileSystem';
 import {
   DEFAULT_REVIEWERS,
   ENTRIES_BESIDE_A_NEW_REVIEW,

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { checkRecordFiles, type FileReport, type RecordChecker } from '../core/check';
-import { nodeFileSystem } from '../core/fileSystem';
+import { nodeFileSystem } from '../node/fileSystem';
 import type { FoundRecord } from '../core/recordTemplate';
 import { openReview } from '../core/review';
 

@@ -1,5 +1,3 @@
-import * as fs from 'node:fs';
-
 export type EntryKind = 'file' | 'directory' | 'symlink' | 'other';
 
 /**
@@ -67,64 +65,15 @@ export function fileSystemErrorCode(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-function failure(path: string, error: unknown): FileSystemError {
+/** A failure of a file-system call as a FileSystemError (kept as it is when it already is one). */
+export function fileSystemFailure(path: string, error: unknown): FileSystemError {
   return error instanceof FileSystemError
     ? error
     : new FileSystemError(path, fileSystemErrorCode(error), fileSystemReason(error));
 }
 
 /** Codes under which nothing can exist at a path. */
-const ABSENT = new Set(['ENOENT', 'ENOTDIR', 'ENAMETOOLONG']);
-
-/**
- * The disk. Synchronous calls under the promise interface: for thousands of small files they are several
- * times faster than the thread-pool round trips of `fs.promises`.
- */
-export const nodeFileSystem: ReviewFileSystem = {
-  async readFile(path) {
-    try {
-      return fs.readFileSync(path);
-    } catch (error) {
-      throw failure(path, error);
-    }
-  },
-  async readDirectory(path) {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(path, { withFileTypes: true });
-    } catch (error) {
-      throw failure(path, error);
-    }
-    return entries.map((entry) => ({
-      name: entry.name,
-      kind: entry.isSymbolicLink()
-        ? 'symlink'
-        : entry.isDirectory()
-          ? 'directory'
-          : entry.isFile()
-            ? 'file'
-            : 'other',
-    }));
-  },
-  async stat(path) {
-    let stats: fs.Stats | undefined;
-    try {
-      stats = fs.statSync(path, { throwIfNoEntry: false });
-    } catch (error) {
-      if (ABSENT.has(fileSystemErrorCode(error) ?? '')) return undefined;
-      throw failure(path, error);
-    }
-    if (!stats) return undefined;
-    return { kind: stats.isDirectory() ? 'directory' : stats.isFile() ? 'file' : 'other', size: stats.size };
-  },
-  async realPath(path) {
-    try {
-      return fs.realpathSync(path);
-    } catch (error) {
-      throw failure(path, error);
-    }
-  },
-};
+export const ABSENT_CODES: ReadonlySet<string> = new Set(['ENOENT', 'ENOTDIR', 'ENAMETOOLONG']);
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 

@@ -29,7 +29,7 @@ import { checkRecord } from '../core/check';
 import { complete, snippetToPlainText } from '../core/completion';
 import { completionContext } from '../core/cursor';
 import type { Diagnostic, Severity } from '../core/diagnostic';
-import { nodeFileSystem } from '../core/fileSystem';
+import { nodeFileSystem } from '../node/fileSystem';
 import { hover } from '../core/hover';
 import { definition, foldingRanges, outline, type OutlineSymbol } from '../core/outline';
 import { recordProgress } from '../core/progress';

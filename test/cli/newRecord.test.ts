@@ -14,7 +14,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { nodeFileSystem } from '../../src/core/fileSystem';
+import { nodeFileSystem } from '../../src/node/fileSystem';
 import { openReview } from '../../src/core/review';
 import { scaffoldRecord } from '../../src/core/scaffold';
 import { ensureBuilt, REPO, runCli } from './support/cli';

@@ -15,7 +15,7 @@ import {
   unresolvedDisagreements,
   type Adjudicator,
 } from '../../src/core/adjudicate';
-import { nodeFileSystem } from '../../src/core/fileSystem';
+import { nodeFileSystem } from '../../src/node/fileSystem';
 import { resolveIdPath } from '../../src/core/idPath';
 import { openReview } from '../../src/core/review';
 import { baseRecordValidator } from '../../src/core/schema';

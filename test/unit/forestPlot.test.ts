@@ -3,7 +3,7 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { nodeFileSystem } from '../../src/core/fileSystem';
+import { nodeFileSystem } from '../../src/node/fileSystem';
 import { openReview } from '../../src/core/review';
 import { serializeSvg, type SvgNode } from '../../src/core/svgTree';
 import { synthesizeReview, type AnalysisResult } from '../../src/core/synthesis/analysis';

@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { csvCell, csvText } from '../../src/core/csv';
-import { nodeFileSystem } from '../../src/core/fileSystem';
+import { nodeFileSystem } from '../../src/node/fileSystem';
 import { openReview } from '../../src/core/review';
 import { escapeXml, serializeSvg } from '../../src/core/svgTree';
 import { synthesizeReview } from '../../src/core/synthesis/analysis';

@@ -6,12 +6,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import {
-  FileSystemError,
-  fileSystemReason,
-  nodeFileSystem,
-  type ReviewFileSystem,
-} from '../../src/core/fileSystem';
+import { FileSystemError, fileSystemReason, type ReviewFileSystem } from '../../src/core/fileSystem';
+import { nodeFileSystem } from '../../src/node/fileSystem';
 import {
   findRecordFiles,
   isReviewerId,

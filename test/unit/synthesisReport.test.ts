@@ -3,7 +3,7 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { nodeFileSystem } from '../../src/core/fileSystem';
+import { nodeFileSystem } from '../../src/node/fileSystem';
 import { openReview, readReviewConfig, type Review } from '../../src/core/review';
 import { parseYaml } from '../../src/core/yamlDocument';
 import {

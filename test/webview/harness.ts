@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { unresolvedDisagreements } from '../../src/core/adjudicate';
 import { checkOpenedReview } from '../../src/core/check';
-import { nodeFileSystem } from '../../src/core/fileSystem';
+import { nodeFileSystem } from '../../src/node/fileSystem';
 import { openReview } from '../../src/core/review';
 import { compareReview } from '../../src/core/studyPairs';
 import { loadStudies, runAnalyses } from '../../src/core/synthesis/analysis';
