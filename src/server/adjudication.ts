@@ -218,7 +218,7 @@ export function registerAdjudication(context: AdjudicationContext): void {
           return {
             error: `The editor did not create ${session.relative(target)}${applied.failureReason ? `: ${applied.failureReason}` : ''}.`,
           };
-        await session.fileChanged(target);
+        await session.fileChanged(target, { listingChanged: true });
         return { uri, created: true, added };
       }
       if (text === existing) return { uri: context.clientUriOf(target), created: false, added: 0 };

@@ -40,6 +40,11 @@ export class ReviewSession {
   private readonly comparison = new Map<string, Diagnostic[]>();
   /** The last comparison of each study. */
   private readonly studies = new Map<string, StudyComparison>();
+  /**
+   * The review's record files as last listed: listed again only when files are created or deleted (or
+   * the protocol changes), never per keystroke, so an edit costs the same in a review of any size.
+   */
+  private listing: FoundRecord[] | undefined;
   /** URIs with diagnostics published by this session, so that stale ones can be cleared. */
   private readonly published = new Set<string>();
 
@@ -82,6 +87,7 @@ export class ReviewSession {
   async reload(): Promise<void> {
     this.review = undefined;
     this.loading = undefined;
+    this.listing = undefined;
     await this.checkAll();
   }
 
@@ -113,6 +119,7 @@ export class ReviewSession {
     this.comparison.clear();
     this.studies.clear();
     const { records } = await listRecords(review, this.fs);
+    this.listing = records;
     for (const [study, group] of groupByStudy(review, records)) {
       if (group.reviewers.length > 0)
         this.storeComparison(await compareStudy(review, study, group, diskReader(review, this.fs)));
@@ -151,7 +158,7 @@ export class ReviewSession {
   /** Compares one study again; returns the files whose comparison diagnostics changed. */
   private async refreshStudy(study: string): Promise<string[]> {
     const review = await this.current();
-    const { records } = await listRecords(review, this.fs);
+    const records = await this.records();
     const group = groupByStudy(
       review,
       records.filter((r) => r.study === study),
@@ -198,16 +205,23 @@ export class ReviewSession {
     return [...this.studies.values()];
   }
 
-  /** A file of this review was created, changed (on disk or in an editor), closed or deleted. */
-  async fileChanged(path: string): Promise<void> {
+  /**
+   * A file of this review was changed (on disk or in an editor) or closed; `created` or deleted on disk
+   * with `listingChanged`, which lists the records again.
+   */
+  async fileChanged(
+    path: string,
+    { listingChanged = false }: { listingChanged?: boolean } = {},
+  ): Promise<void> {
+    if (listingChanged) this.listing = undefined;
     const role = await this.roleOf(path);
     if (role.role === 'review' || role.role === 'schema') await this.reload();
     else if (role.role === 'record') await this.checkRecordFile(path, role.record);
   }
 
   async records(): Promise<FoundRecord[]> {
-    const review = await this.current();
-    return (await listRecords(review, this.fs)).records;
+    if (!this.listing) this.listing = (await listRecords(await this.current(), this.fs)).records;
+    return this.listing;
   }
 
   clearAll(): void {

@@ -403,8 +403,14 @@ async function filesChanged(changes: FileEvent[]): Promise<void> {
       continue;
     }
     // An open document is validated from its buffer as it changes; the disk matters once it is closed.
-    if (documentsByPath.has(path) && change.type !== FileChangeType.Deleted) continue;
-    await sessionContaining(path)?.fileChanged(path).catch(reportError);
+    const listingChanged = change.type !== FileChangeType.Changed;
+    if (documentsByPath.has(path) && change.type !== FileChangeType.Deleted) {
+      // Its buffer is what is checked, but a file created on disk joins the review's listing.
+      if (listingChanged)
+        await sessionContaining(path)?.fileChanged(path, { listingChanged }).catch(reportError);
+      continue;
+    }
+    await sessionContaining(path)?.fileChanged(path, { listingChanged }).catch(reportError);
   }
 }
 
