@@ -49,7 +49,11 @@ export async function benchServer(): Promise<void> {
     processId: process.pid,
     rootUri,
     workspaceFolders: [{ uri: rootUri, name: 'bench' }],
-    capabilities: { workspace: { configuration: true } },
+    // As VS Code declares it: the client watches the files, so the server starts no watcher of its own
+    // (a client without that capability costs the server a folder scan at start-up).
+    capabilities: {
+      workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } },
+    },
   });
   connection.sendNotification('initialized', {});
   // Indexed: every record (and review.yaml, the schema) has been published once.
