@@ -32,6 +32,50 @@ const nodeBuiltins = {
   message: 'The webview runs in a browser: no Node.js builtins (DESIGN.md §2).',
 };
 
+const coreRestrictions = {
+  paths: [
+    vscode,
+    { name: 'node:child_process', message: 'src/core is pure: no child processes (DESIGN.md §2).' },
+    { name: 'child_process', message: 'src/core is pure: no child processes (DESIGN.md §2).' },
+    ...['node:fs', 'fs', 'node:fs/promises', 'fs/promises'].map((name) => ({
+      name,
+      message: 'src/core reads through ReviewFileSystem; the disk adapter lives in src/node (DESIGN.md §2).',
+    })),
+  ],
+  patterns: [
+    languageServer,
+    languageClient,
+    sibling(
+      ['server', 'client', 'cli', 'webview', 'node'],
+      'src/core must not depend on its callers (DESIGN.md §2).',
+    ),
+  ],
+};
+
+/**
+ * A core sub-folder's own rule. It repeats core's restrictions because a later flat-config object replaces
+ * a rule's options rather than merging them. `synthesis` alone means its top-level files, not stats/present.
+ */
+function coreSubLayer(folder, extraPatterns) {
+  const files = folder === 'synthesis' ? ['src/core/synthesis/*.ts'] : [`src/core/${folder}/**/*.ts`];
+  return {
+    files,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: coreRestrictions.paths, patterns: [...coreRestrictions.patterns, ...extraPatterns] },
+      ],
+    },
+  };
+}
+
+/** An import that leaves a one-level core folder for any sibling other than `allowed`. */
+function climbingOut(message, allowed = []) {
+  const exceptions = allowed.length ? `(?!(?:${allowed.join('|')})/)` : '';
+  // ../../../schemas/*.json is the bundled schema, outside src/.
+  return { regex: `^\\.\\./${exceptions}(?!\\.\\./\\.\\./schemas/)`, message };
+}
+
 /** One config object per layer; each `files` glob is disjoint, so none overrides another. */
 function layer(folder, { paths = [], patterns = [] }) {
   return {
@@ -86,26 +130,39 @@ export default defineConfig([
   },
 
   // The domain is pure: no editor, no LSP, no spawning processes.
-  layer('core', {
-    paths: [
-      vscode,
-      { name: 'node:child_process', message: 'src/core is pure: no child processes (DESIGN.md §2).' },
-      { name: 'child_process', message: 'src/core is pure: no child processes (DESIGN.md §2).' },
-      ...['node:fs', 'fs', 'node:fs/promises', 'fs/promises'].map((name) => ({
-        name,
-        message:
-          'src/core reads through ReviewFileSystem; the disk adapter lives in src/node (DESIGN.md §2).',
-      })),
-    ],
-    patterns: [
-      languageServer,
-      languageClient,
-      sibling(
-        ['server', 'client', 'cli', 'webview', 'node'],
-        'src/core must not depend on its callers (DESIGN.md §2).',
-      ),
-    ],
-  }),
+  layer('core', coreRestrictions),
+  // Inside core, each concept folder imports only the folders beneath it (docs/ARCHITECTURE.md).
+  coreSubLayer('common', [
+    climbingOut('common is the leaf every concept shares: it imports nothing of core.'),
+  ]),
+  coreSubLayer('yaml', [climbingOut('core/yaml imports nothing of core but common.', ['common'])]),
+  coreSubLayer('schema', [
+    climbingOut('core/schema reads YAML and schemas only: it imports common and yaml.', ['common', 'yaml']),
+  ]),
+  coreSubLayer('record', [
+    climbingOut('A record is checked by its schema alone: core/record imports common, yaml, schema.', [
+      'common',
+      'yaml',
+      'schema',
+    ]),
+  ]),
+  coreSubLayer('editor', [
+    {
+      regex: '^\\.\\./(?:dual|workspace|synthesis)(?:/.*)?$',
+      message: 'Editor features work on one record: core/editor imports no dual, workspace or synthesis.',
+    },
+  ]),
+  coreSubLayer('synthesis/stats', [
+    { regex: '^\\.\\./', message: 'core/synthesis/stats is a leaf: pure statistics import nothing else.' },
+  ]),
+  ...['review', 'dual', 'synthesis', 'synthesis/present'].map((folder) =>
+    coreSubLayer(folder, [
+      {
+        regex: '^(?:\\.\\./)+workspace(?:/.*)?$',
+        message: 'Only the workspace composes the review: nothing else in core imports core/workspace.',
+      },
+    ]),
+  ),
   {
     files: ['src/core/**/*.ts'],
     rules: {

@@ -2,10 +2,10 @@
 // Prints medians only; nothing here is asserted.
 import * as nodePath from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { listRecords } from '../src/core/check';
+import { listRecords } from '../src/core/review/review';
 import { nodeFileSystem } from '../src/node/fileSystem';
-import { openReview } from '../src/core/review';
-import { compareReview, compareStudy, diskReader, groupByStudy } from '../src/core/studyPairs';
+import { openReview } from '../src/core/review/review';
+import { compareReview, compareStudy, diskReader, groupByStudy } from '../src/core/dual/studyPairs';
 import { loadStudies, runAnalyses } from '../src/core/synthesis/analysis';
 import { ensureGenerated, REVIEW_DIR } from './generate';
 

@@ -11,14 +11,14 @@
 // - patterns: schema `pattern` and compare.ignore globs run on a linear-time engine (RE2) or matcher.
 import { performance } from 'node:perf_hooks';
 import { readFileSync } from 'node:fs';
-import { compareRecords } from '../src/core/compare';
-import { baseRecordValidator, compileExtractionSchema } from '../src/core/schema';
-import { serializeSvg } from '../src/core/svgTree';
-import { forestPlot } from '../src/core/synthesis/forestPlot';
+import { compareRecords } from '../src/core/dual/compare';
+import { baseRecordValidator, compileExtractionSchema } from '../src/core/schema/schema';
+import { serializeSvg } from '../src/core/synthesis/present/svgTree';
+import { forestPlot } from '../src/core/synthesis/present/forestPlot';
 import { synthesizeReview } from '../src/core/synthesis/analysis';
-import { openReview } from '../src/core/review';
+import { openReview } from '../src/core/review/review';
 import { nodeFileSystem } from '../src/node/fileSystem';
-import { validateRecordText } from '../src/core/validate';
+import { validateRecordText } from '../src/core/record/validate';
 import { EXAMPLE_SCHEMA } from './generate';
 
 const HEAD = 'study: big\nreviewer: ek\nstatus: draft\ncitation: { authors: [A], year: 2000 }\n';

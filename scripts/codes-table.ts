@@ -1,8 +1,8 @@
-// Prints the README's tables of diagnostic codes, generated from src/core/diagnosticCodes.ts; with
+// Prints the README's tables of diagnostic codes, generated from src/core/common/diagnosticCodes.ts; with
 // --write, rewrites them in README.md between <!-- codes:start --> and <!-- codes:end -->.
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { diagnosticCodesMarkdown, withCodesTable } from '../src/core/diagnosticCodes';
+import { diagnosticCodesMarkdown, withCodesTable } from '../src/core/common/diagnosticCodes';
 
 const README = path.join(__dirname, '..', 'README.md');
 

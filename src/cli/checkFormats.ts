@@ -1,11 +1,11 @@
-import type { CheckReport } from '../core/check';
-import type { Diagnostic, Severity } from '../core/diagnostic';
+import type { CheckReport } from '../core/workspace/check';
+import type { Diagnostic, Severity } from '../core/common/diagnostic';
 import {
   DIAGNOSTIC_CODE_GROUPS,
   DIAGNOSTIC_CODES,
   diagnosticCodeInfo,
   type DiagnosticCodeInfo,
-} from '../core/diagnosticCodes';
+} from '../core/common/diagnosticCodes';
 
 /** A path as a reader or CI should see it: relative to where the command runs. */
 export type DisplayPath = (reviewRelative: string) => string;

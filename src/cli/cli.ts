@@ -1,25 +1,26 @@
 import { lstatSync, readdirSync, statSync } from 'node:fs';
 import * as nodePath from 'node:path';
-import { consensusRecordText, unresolvedDisagreements } from '../core/adjudicate';
-import { checkReview, listRecords } from '../core/check';
-import { consensusTarget, writableConsensusFile } from '../core/consensusTarget';
+import { consensusRecordText, unresolvedDisagreements } from '../core/dual/adjudicate';
+import { checkReview } from '../core/workspace/check';
+import { listRecords } from '../core/review/review';
+import { consensusTarget, writableConsensusFile } from '../core/dual/consensusTarget';
 import { isCheckWorker, parallelRecordChecker, runCheckWorker } from './parallelCheck';
-import { FileSystemError } from '../core/fileSystem';
+import { FileSystemError } from '../core/review/fileSystem';
 import { nodeFileSystem } from '../node/fileSystem';
 import {
   DEFAULT_REVIEWERS,
   ENTRIES_BESIDE_A_NEW_REVIEW,
   newReviewFiles,
   newReviewProblem,
-} from '../core/initReview';
-import { newRecord } from '../core/newRecord';
-import { findReviewRoot, openReview, resolveInsideReview, type Review } from '../core/review';
-import { compareReview } from '../core/studyPairs';
-import { closestMatch } from '../core/suggest';
+} from '../core/review/initReview';
+import { newRecord } from '../core/review/newRecord';
+import { findReviewRoot, openReview, resolveInsideReview, type Review } from '../core/review/review';
+import { compareReview } from '../core/dual/studyPairs';
+import { closestMatch } from '../core/schema/suggest';
 import { createFile, createFiles, FileWriteError, replaceFile } from '../node/atomicWrite';
 import { loadStudies, runAnalyses } from '../core/synthesis/analysis';
 import { studyCharacteristics } from '../core/synthesis/characteristics';
-import { synthesisHtmlReport } from '../core/synthesis/report';
+import { synthesisHtmlReport } from '../core/synthesis/present/report';
 import { formatCompareCsv, formatCompareJson, formatCompareText } from './compareFormats';
 import { formatCheckGithub, formatCheckJson, formatCheckSarif, formatCheckText } from './checkFormats';
 import {
@@ -27,7 +28,7 @@ import {
   formatSynthesizeJson,
   formatSynthesizeSvg,
   formatSynthesizeText,
-} from '../core/synthesis/exportFormats';
+} from '../core/synthesis/present/exportFormats';
 import packageJson from '../../package.json';
 
 const VERSION = packageJson.version;

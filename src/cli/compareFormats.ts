@@ -1,6 +1,6 @@
-import { csvText } from '../core/csv';
-import type { ReviewComparison } from '../core/studyPairs';
-import { describeCompared } from '../core/studyPairs';
+import { csvText } from '../core/synthesis/present/csv';
+import type { ReviewComparison } from '../core/dual/studyPairs';
+import { describeCompared } from '../core/dual/studyPairs';
 import { jsonDocument, textLine } from './checkFormats';
 
 /** The JSON of DESIGN §3: studies with their disagreements, and the agreement statistics. */

@@ -1,9 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { checkRecordFiles, type FileReport, type RecordChecker } from '../core/check';
+import { checkRecordFiles, type FileReport, type RecordChecker } from '../core/workspace/check';
 import { nodeFileSystem } from '../node/fileSystem';
-import type { FoundRecord } from '../core/recordTemplate';
-import { openReview } from '../core/review';
+import type { FoundRecord } from '../core/review/recordTemplate';
+import { openReview } from '../core/review/review';
 
 const ROLE = 'study-extract:check-records';
 /** Below this many records, starting threads costs more than it saves. */

@@ -6,7 +6,7 @@ import {
   fileSystemErrorCode,
   fileSystemFailure,
   type ReviewFileSystem,
-} from '../core/fileSystem';
+} from '../core/review/fileSystem';
 
 /**
  * The disk. Synchronous calls under the promise interface: for thousands of small files they are several

@@ -19,13 +19,13 @@ import {
   trivialResolutions,
   unresolvedDisagreements,
   type Adjudicator,
-} from '../core/adjudicate';
-import type { DiagnosticData } from '../core/diagnostic';
-import { resolveIdPath } from '../core/idPath';
-import { consensusTarget, writableConsensusFile } from '../core/consensusTarget';
-import type { ReviewFileSystem } from '../core/fileSystem';
-import { describeCompared, type StudyComparison } from '../core/studyPairs';
-import { YamlLocator } from '../core/yamlDocument';
+} from '../core/dual/adjudicate';
+import type { DiagnosticData } from '../core/common/diagnostic';
+import { resolveIdPath } from '../core/record/idPath';
+import { consensusTarget, writableConsensusFile } from '../core/dual/consensusTarget';
+import type { ReviewFileSystem } from '../core/review/fileSystem';
+import { describeCompared, type StudyComparison } from '../core/dual/studyPairs';
+import { YamlLocator } from '../core/yaml/yamlDocument';
 import {
   AdjudicationMethods,
   APPLY_RESOLUTION_COMMAND,

@@ -4,7 +4,7 @@
 import * as nodePath from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { FileChangeType, type FileEvent } from 'vscode-languageserver/node';
-import { REVIEW_FILE } from '../core/review';
+import { REVIEW_FILE } from '../core/review/review';
 import { pathToUri } from './overlayFileSystem';
 
 /** The files of a review the server reacts to: the protocol, JSON Schemas and records. */

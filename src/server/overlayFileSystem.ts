@@ -1,6 +1,6 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { type ReviewFileSystem } from '../core/fileSystem';
+import { type ReviewFileSystem } from '../core/review/fileSystem';
 import { nodeFileSystem } from '../node/fileSystem';
 
 /** The disk, with open editor buffers in place of their files: unsaved edits are what gets checked. */

@@ -1,9 +1,10 @@
 import * as nodePath from 'node:path';
-import { consensusDiagnostics } from '../core/adjudicate';
-import { checkOpenedReview, checkRecord, listRecords } from '../core/check';
-import type { Diagnostic } from '../core/diagnostic';
-import type { ReviewFileSystem } from '../core/fileSystem';
-import { matchRecordPath, type FoundRecord } from '../core/recordTemplate';
+import { consensusDiagnostics } from '../core/dual/adjudicate';
+import { checkOpenedReview, checkRecord } from '../core/workspace/check';
+import { listRecords } from '../core/review/review';
+import type { Diagnostic } from '../core/common/diagnostic';
+import type { ReviewFileSystem } from '../core/review/fileSystem';
+import { matchRecordPath, type FoundRecord } from '../core/review/recordTemplate';
 import {
   fileProblemDiagnostic,
   openReview,
@@ -11,14 +12,14 @@ import {
   REVIEW_FILE,
   toPosix,
   type Review,
-} from '../core/review';
+} from '../core/review/review';
 import {
   compareStudy,
   diskReader,
   disagreementDiagnostics,
   groupByStudy,
   type StudyComparison,
-} from '../core/studyPairs';
+} from '../core/dual/studyPairs';
 import { pathToUri } from './overlayFileSystem';
 
 export type Publish = (uri: string, diagnostics: Diagnostic[], root: string) => void;

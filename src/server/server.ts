@@ -25,21 +25,21 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { checkRecord } from '../core/check';
-import { complete, snippetToPlainText } from '../core/completion';
-import { completionContext } from '../core/cursor';
-import type { Diagnostic, Severity } from '../core/diagnostic';
+import { checkRecord } from '../core/workspace/check';
+import { complete, snippetToPlainText } from '../core/editor/completion';
+import { completionContext } from '../core/yaml/cursor';
+import type { Diagnostic, Severity } from '../core/common/diagnostic';
 import { nodeFileSystem } from '../node/fileSystem';
-import { hover } from '../core/hover';
-import { definition, foldingRanges, outline, type OutlineSymbol } from '../core/outline';
-import { recordProgress } from '../core/progress';
-import { quickFixes } from '../core/quickFix';
-import { newRecord } from '../core/newRecord';
-import { findReviewRoot, readTextFile, resolveInsideReview, REVIEW_FILE } from '../core/review';
-import { reviewFileSchemaValidator, type CompiledSchema } from '../core/schema';
-import { toIdPath } from '../core/idPath';
-import { isPlainObject } from '../core/schemaNavigator';
-import { parseYaml, valueOnlyFile, yamlValue, type YamlFile } from '../core/yamlDocument';
+import { hover } from '../core/editor/hover';
+import { definition, foldingRanges, outline, type OutlineSymbol } from '../core/editor/outline';
+import { recordProgress } from '../core/editor/progress';
+import { quickFixes } from '../core/editor/quickFix';
+import { newRecord } from '../core/review/newRecord';
+import { findReviewRoot, readTextFile, resolveInsideReview, REVIEW_FILE } from '../core/review/review';
+import { reviewFileSchemaValidator, type CompiledSchema } from '../core/schema/schema';
+import { toIdPath } from '../core/record/idPath';
+import { isPlainObject } from '../core/common/values';
+import { parseYaml, valueOnlyFile, yamlValue, type YamlFile } from '../core/yaml/yamlDocument';
 import {
   Methods,
   type CheckReviewResult,

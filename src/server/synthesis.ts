@@ -7,15 +7,16 @@ import * as nodeFs from 'node:fs';
 import * as nodePath from 'node:path';
 import { RequestType, type Connection } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { unresolvedDisagreements } from '../core/adjudicate';
-import { checkRecord, listRecords } from '../core/check';
-import type { ReviewFileSystem } from '../core/fileSystem';
-import { agreementStatistics, type AgreementFigures, type ComparedPair } from '../core/compare';
-import { resolveIdPath } from '../core/idPath';
-import type { FoundRecord } from '../core/recordTemplate';
-import { readTextFile, type Review } from '../core/review';
-import { isPlainObject } from '../core/schemaNavigator';
-import { compareStudy, groupByStudy } from '../core/studyPairs';
+import { unresolvedDisagreements } from '../core/dual/adjudicate';
+import { checkRecord } from '../core/workspace/check';
+import { listRecords } from '../core/review/review';
+import type { ReviewFileSystem } from '../core/review/fileSystem';
+import { agreementStatistics, type AgreementFigures, type ComparedPair } from '../core/dual/compare';
+import { resolveIdPath } from '../core/record/idPath';
+import type { FoundRecord } from '../core/review/recordTemplate';
+import { readTextFile, type Review } from '../core/review/review';
+import { isPlainObject } from '../core/common/values';
+import { compareStudy, groupByStudy } from '../core/dual/studyPairs';
 import { loadStudies, runAnalyses, type StudyRecord, type StudyRecords } from '../core/synthesis/analysis';
 import {
   characteristicsTable,
@@ -28,13 +29,13 @@ import {
   type DashboardRecord,
   type DashboardStudy,
 } from '../core/synthesis/viewModel';
-import { parseYaml, yamlValue, YamlLocator } from '../core/yamlDocument';
+import { parseYaml, yamlValue, YamlLocator } from '../core/yaml/yamlDocument';
 import {
   formatSynthesizeCsv,
   formatSynthesizeJson,
   formatSynthesizeSvg,
-} from '../core/synthesis/exportFormats';
-import { synthesisHtmlReport } from '../core/synthesis/report';
+} from '../core/synthesis/present/exportFormats';
+import { synthesisHtmlReport } from '../core/synthesis/present/report';
 import {
   SynthesisMethods,
   type StudyLocationParams,

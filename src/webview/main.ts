@@ -7,10 +7,10 @@ import {
   MEASURE_SHORT,
   modelText,
   overallTestText,
-} from '../core/synthesis/forestPlot';
+} from '../core/synthesis/present/forestPlot';
 import type { AnalysisResult } from '../core/synthesis/analysis';
 import type { SynthesisDashboard, SynthesisViewModel } from '../core/synthesis/viewModel';
-import { el } from '../core/svgTree';
+import { el } from '../core/synthesis/present/svgTree';
 import type { HostMessage, PageMessage, PageState } from '../shared/webviewMessages';
 import { h, replaceChildren, type Child } from './dom';
 import { materializeSvg } from './svgDom';

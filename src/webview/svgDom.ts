@@ -2,7 +2,7 @@
 // setAttribute and textContent. Record text (study labels, group names) arrives inside these trees, so
 // nothing here ever parses markup; event-handler attributes, inline styles (blocked by the panel's CSP
 // anyway), external links and script-capable elements are refused.
-import { SVG_NAMESPACE, type SvgNode } from '../core/svgTree';
+import { SVG_NAMESPACE, type SvgNode } from '../core/synthesis/present/svgTree';
 
 const NAME = /^[A-Za-z][A-Za-z0-9:._-]*$/;
 const REFUSED_TAGS = new Set(['script', 'foreignobject', 'iframe', 'object', 'embed', 'animate', 'set']);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { DIAGNOSTIC_CODES } from '../../src/core/diagnosticCodes';
+import { DIAGNOSTIC_CODES } from '../../src/core/common/diagnosticCodes';
 import { formatCheckSarif, textLine } from '../../src/cli/checkFormats';
 import { CLI, ensureBuilt, FIXTURES, REPO, runCli, type JsonReport } from './support/cli';
 

@@ -15,8 +15,8 @@ import {
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { nodeFileSystem } from '../../src/node/fileSystem';
-import { openReview } from '../../src/core/review';
-import { scaffoldRecord } from '../../src/core/scaffold';
+import { openReview } from '../../src/core/review/review';
+import { scaffoldRecord } from '../../src/core/editor/scaffold';
 import { ensureBuilt, REPO, runCli } from './support/cli';
 
 const EXAMPLE = path.join(REPO, 'examples', 'therapeutic-alliance');

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as nodePath from 'node:path';
-import { type ReviewFileSystem } from '../../src/core/fileSystem';
+import { type ReviewFileSystem } from '../../src/core/review/fileSystem';
 import { nodeFileSystem } from '../../src/node/fileSystem';
 import { ReviewSession } from '../../src/server/reviewSession';
 import { EXAMPLE } from './lspClient';

@@ -1,4 +1,4 @@
-// Adjudication (src/core/adjudicate.ts): the consensus record prefilled with agreed values and marked
+// Adjudication (src/core/dual/adjudicate.ts): the consensus record prefilled with agreed values and marked
 // placeholders, resolutions written in place with `adjudication:` entries, an existing consensus record
 // extended (never rewritten), trivial differences found. Studies are compared from real review folders
 // written to a temporary directory, as the editor and the CLI read them.
@@ -14,14 +14,14 @@ import {
   trivialResolutions,
   unresolvedDisagreements,
   type Adjudicator,
-} from '../../src/core/adjudicate';
+} from '../../src/core/dual/adjudicate';
 import { nodeFileSystem } from '../../src/node/fileSystem';
-import { resolveIdPath } from '../../src/core/idPath';
-import { openReview } from '../../src/core/review';
-import { baseRecordValidator } from '../../src/core/schema';
-import { compareReview, type StudyComparison } from '../../src/core/studyPairs';
-import { validateRecordText } from '../../src/core/validate';
-import { parseYaml } from '../../src/core/yamlDocument';
+import { resolveIdPath } from '../../src/core/record/idPath';
+import { openReview } from '../../src/core/review/review';
+import { baseRecordValidator } from '../../src/core/schema/schema';
+import { compareReview, type StudyComparison } from '../../src/core/dual/studyPairs';
+import { validateRecordText } from '../../src/core/record/validate';
+import { parseYaml } from '../../src/core/yaml/yamlDocument';
 
 const TEMP = mkdtempSync(path.join(tmpdir(), 'study-extraction-adjudicate-'));
 after(() => rmSync(TEMP, { recursive: true, force: true }));
@@ -479,7 +479,7 @@ describe('consensusRecordText: a whole arm in one record only', async () => {
     );
   });
 
-  // GAP (src/core/adjudicate.ts consensusRecordText): disagreements whose id path ends in an id
+  // GAP (src/core/dual/adjudicate.ts consensusRecordText): disagreements whose id path ends in an id
   // (`arms[waitlist]`) are skipped ("settled through its code action"), so the arm is copied from the
   // first reviewer's record unmarked, as if agreed; the issue asks for a marked placeholder for each
   // disagreement.
@@ -624,7 +624,7 @@ adjudication:
   const root = writeReview({ 'ek/smith-2011': EK, 'mk/smith-2011': MK });
   const study = await compareStudy(root);
 
-  // BUG (src/core/adjudicate.ts consensusRecordText): given the existing text it re-serializes the whole
+  // BUG (src/core/dual/adjudicate.ts consensusRecordText): given the existing text it re-serializes the whole
   // document (doc.toString), so every aligned comment, flow sequence and block scalar is reformatted, not
   // only the lines of the new placeholders.
   test('adding placeholders to an existing record leaves its other lines byte-identical', () => {
@@ -642,7 +642,7 @@ adjudication:
     assert.equal(valueAt(extended, 'outcomes[alliance].instrument'), null);
   });
 
-  // BUG (src/core/adjudicate.ts applyResolution): a value that is not a scalar goes through
+  // BUG (src/core/dual/adjudicate.ts applyResolution): a value that is not a scalar goes through
   // parseDocument + toString, which drops the field's own `# src:` comment and reformats the whole file.
   test('a list value is written without losing provenance comments or reformatting other lines', () => {
     const resolved = applyResolution(
@@ -656,7 +656,7 @@ adjudication:
     assert.ok(resolved.includes('    label: >-\n      Online CBT\n      via email\n'));
   });
 
-  // BUG (src/core/adjudicate.ts applyResolution): the in-place branch writes stringify(value) at the
+  // BUG (src/core/dual/adjudicate.ts applyResolution): the in-place branch writes stringify(value) at the
   // placeholder's position; for a multi-line string that is a block scalar whose lines are not indented,
   // and the record no longer parses.
   test('a multi-line text value is written as valid YAML', () => {

@@ -1,4 +1,4 @@
-// Record comparison (src/core/compare.ts): arrays of objects matched by id, numbers within tolerance, text
+// Record comparison (src/core/dual/compare.ts): arrays of objects matched by id, numbers within tolerance, text
 // after trimming and Unicode normalization, ignored and bookkeeping fields skipped, id paths with `*`.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,9 +9,9 @@ import {
   valuesAgree,
   type CompareOptions,
   type RecordComparison,
-} from '../../src/core/compare';
-import { baseRecordValidator } from '../../src/core/schema';
-import { parseYaml } from '../../src/core/yamlDocument';
+} from '../../src/core/dual/compare';
+import { baseRecordValidator } from '../../src/core/schema/schema';
+import { parseYaml } from '../../src/core/yaml/yamlDocument';
 
 const OPTIONS: CompareOptions = { ignore: [], tolerance: 0 };
 
@@ -304,7 +304,7 @@ describe('compareRecords: ignored and bookkeeping fields', () => {
     ]);
   });
 
-  // BUG (src/core/compare.ts idPathPattern): a pattern with `[*]` is mangled by the later replacements
+  // BUG (src/core/dual/compare.ts idPathPattern): a pattern with `[*]` is mangled by the later replacements
   // (`outcomes[*].label` becomes /^outcomes\\[[^\]][^.\[]*\]\.label$/), so it never matches.
   test('an id path with * ignores that field in every arm or outcome', () => {
     const a = yaml(RECORD_A);

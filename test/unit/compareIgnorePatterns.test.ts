@@ -1,8 +1,8 @@
-// `compare.ignore` patterns (src/core/compare.ts): what `*` and `[*]` match, and that a hostile pattern
+// `compare.ignore` patterns (src/core/dual/compare.ts): what `*` and `[*]` match, and that a hostile pattern
 // from review.yaml is matched in linear time (it used to become a backtracking RegExp that ran for minutes).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareRecords, type RecordComparison } from '../../src/core/compare';
+import { compareRecords, type RecordComparison } from '../../src/core/dual/compare';
 
 const paths = (comparison: RecordComparison) => comparison.disagreements.map((d) => d.path);
 const compare = (a: unknown, b: unknown, ignore: string[]) =>

@@ -14,7 +14,7 @@ import {
   diagnosticCodeInfo,
   diagnosticCodesMarkdown,
   withCodesTable,
-} from '../../src/core/diagnosticCodes';
+} from '../../src/core/common/diagnosticCodes';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const CORE = path.join(REPO, 'src', 'core');

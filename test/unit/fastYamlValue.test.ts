@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { describe, test } from 'node:test';
-import { baseRecordValidator } from '../../src/core/schema';
-import { validateRecord } from '../../src/core/validate';
-import { fastYamlValue, parseYaml, yamlValue } from '../../src/core/yamlDocument';
+import { baseRecordValidator } from '../../src/core/schema/schema';
+import { validateRecord } from '../../src/core/record/validate';
+import { fastYamlValue, parseYaml, yamlValue } from '../../src/core/yaml/yamlDocument';
 
 // The fast reader (js-yaml) stands in for the positioned parser (yaml) on clean records. Wherever it
 // accepts a text, both must read the same data; otherwise a record could pass `check` and fail in the

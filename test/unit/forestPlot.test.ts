@@ -4,8 +4,8 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { nodeFileSystem } from '../../src/node/fileSystem';
-import { openReview } from '../../src/core/review';
-import { serializeSvg, type SvgNode } from '../../src/core/svgTree';
+import { openReview } from '../../src/core/review/review';
+import { serializeSvg, type SvgNode } from '../../src/core/synthesis/present/svgTree';
 import { synthesizeReview, type AnalysisResult } from '../../src/core/synthesis/analysis';
 import {
   displayDecimals,
@@ -13,7 +13,7 @@ import {
   formatNumber,
   formatP,
   formatSmall,
-} from '../../src/core/synthesis/forestPlot';
+} from '../../src/core/synthesis/present/forestPlot';
 
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'synthesis');
 const EXAMPLE = path.resolve(__dirname, '..', '..', 'examples', 'therapeutic-alliance');

@@ -9,8 +9,8 @@ import {
   resolvePointer,
   subschemaEntries,
   unescapePointerSegment,
-} from '../../src/core/jsonSchema';
-import { createAjv } from '../../src/core/schema';
+} from '../../src/core/schema/jsonSchema';
+import { createAjv } from '../../src/core/schema/schema';
 
 describe('unescapePointerSegment', () => {
   test('replaces every ~1 and every ~0, not only the first', () => {

@@ -1,4 +1,4 @@
-// Cohen's kappa (src/core/compare.ts cohensKappa) checked against published worked examples, and the shape
+// Cohen's kappa (src/core/dual/compare.ts cohensKappa) checked against published worked examples, and the shape
 // of the agreement statistics (agreementStatistics) that `compare` reports (PRISMA 2020 item 9).
 //
 // Every reference value below was looked up, not derived from the implementation: each comment says where
@@ -9,7 +9,7 @@
 //   chance diagonal .20/.09/.06), but its off-diagonal cells could not be read, so the table is not encoded.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { agreementStatistics, cohensKappa, type ComparedPair } from '../../src/core/compare';
+import { agreementStatistics, cohensKappa, type ComparedPair } from '../../src/core/dual/compare';
 
 /**
  * Paired ratings from a contingency table: rows are the first rater's categories, columns the second's,

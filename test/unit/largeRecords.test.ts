@@ -4,9 +4,9 @@
 // The time bounds only catch a freeze (these inputs took 25 s to 82 s before); speed is measured by the bench.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { baseRecordValidator } from '../../src/core/schema';
-import { validateRecordText } from '../../src/core/validate';
-import { YAML_LIMITS } from '../../src/core/yamlDocument';
+import { baseRecordValidator } from '../../src/core/schema/schema';
+import { validateRecordText } from '../../src/core/record/validate';
+import { YAML_LIMITS } from '../../src/core/yaml/yamlDocument';
 
 const HEAD = 'study: big\nreviewer: ek\nstatus: draft\ncitation: { authors: [A], year: 2000 }\n';
 const FREEZE_MS = 15_000;

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LineIndex } from '../../src/core/lineIndex';
+import { LineIndex } from '../../src/core/yaml/lineIndex';
 
 describe('LineIndex', () => {
   test('positions with LF line breaks', () => {

@@ -4,13 +4,13 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { csvCell, csvText } from '../../src/core/csv';
+import { csvCell, csvText } from '../../src/core/synthesis/present/csv';
 import { nodeFileSystem } from '../../src/node/fileSystem';
-import { openReview } from '../../src/core/review';
-import { escapeXml, serializeSvg } from '../../src/core/svgTree';
+import { openReview } from '../../src/core/review/review';
+import { escapeXml, serializeSvg } from '../../src/core/synthesis/present/svgTree';
 import { synthesizeReview } from '../../src/core/synthesis/analysis';
-import { formatSynthesizeCsv, formatSynthesizeSvg } from '../../src/core/synthesis/exportFormats';
-import { forestPlot } from '../../src/core/synthesis/forestPlot';
+import { formatSynthesizeCsv, formatSynthesizeSvg } from '../../src/core/synthesis/present/exportFormats';
+import { forestPlot } from '../../src/core/synthesis/present/forestPlot';
 
 const BCG = path.resolve(__dirname, '..', 'fixtures', 'synthesis', 'bcg');
 /** Characters XML 1.0 does not allow in a document. */

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { FileSystemError, fileSystemReason, type ReviewFileSystem } from '../../src/core/fileSystem';
+import { FileSystemError, fileSystemReason, type ReviewFileSystem } from '../../src/core/review/fileSystem';
 import { nodeFileSystem } from '../../src/node/fileSystem';
 import {
   findRecordFiles,
@@ -18,7 +18,7 @@ import {
   skippedPathDiagnostic,
   templateLayoutProblem,
   DEFAULT_RECORDS_TEMPLATE,
-} from '../../src/core/recordTemplate';
+} from '../../src/core/review/recordTemplate';
 import {
   findReviewRoot,
   isInside,
@@ -27,8 +27,8 @@ import {
   resolveInsideReview,
   validateReviewText,
   type Review,
-} from '../../src/core/review';
-import type { Diagnostic } from '../../src/core/diagnostic';
+} from '../../src/core/review/review';
+import type { Diagnostic } from '../../src/core/common/diagnostic';
 
 const TEMP = realpathSync(mkdtempSync(path.join(tmpdir(), 'study-extraction-path-safety-')));
 after(() => rmSync(TEMP, { recursive: true, force: true }));

@@ -6,8 +6,8 @@ import {
   findRecordFiles,
   parseRecordTemplate,
   recordPath,
-} from '../../src/core/recordTemplate';
-import type { EntryKind, ReviewFileSystem } from '../../src/core/fileSystem';
+} from '../../src/core/review/recordTemplate';
+import type { EntryKind, ReviewFileSystem } from '../../src/core/review/fileSystem';
 
 describe('parseRecordTemplate', () => {
   test('the default template has both placeholders', () => {

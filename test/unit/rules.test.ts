@@ -1,8 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkRecordRules, type RecordExpectations } from '../../src/core/rules';
-import { parseYaml, YamlLocator } from '../../src/core/yamlDocument';
-import type { Diagnostic } from '../../src/core/diagnostic';
+import { checkRecordRules, type RecordExpectations } from '../../src/core/record/rules';
+import { parseYaml, YamlLocator } from '../../src/core/yaml/yamlDocument';
+import type { Diagnostic } from '../../src/core/common/diagnostic';
 
 function rules(text: string, expect: RecordExpectations = {}): Diagnostic[] {
   const file = parseYaml(text);

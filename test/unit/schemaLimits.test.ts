@@ -1,4 +1,4 @@
-// No extraction schema can disable or freeze the tool (src/core/schema.ts): a `$schema` other than 2020-12,
+// No extraction schema can disable or freeze the tool (src/core/schema/schema.ts): a `$schema` other than 2020-12,
 // a schema too large, too deep or expanding too far, a huge `enum`, a backtracking or unsupported `pattern`
 // each get a diagnostic at their place, and records are checked against the base schema, in the compiled
 // (trusted) and the navigated (untrusted) mode alike. Hostile inputs must finish in a few seconds.
@@ -6,17 +6,17 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as nodePath from 'node:path';
-import type { Diagnostic } from '../../src/core/diagnostic';
+import type { Diagnostic } from '../../src/core/common/diagnostic';
 import {
   baseRecordValidator,
   compileExtractionSchema,
   readUncompiledExtractionSchema,
   SCHEMA_LIMITS,
   type ExtractionSchemaResult,
-} from '../../src/core/schema';
-import { isKnownProperty } from '../../src/core/schemaNavigator';
-import { validateYaml } from '../../src/core/validate';
-import { parseYaml } from '../../src/core/yamlDocument';
+} from '../../src/core/schema/schema';
+import { isKnownProperty } from '../../src/core/schema/schemaNavigator';
+import { validateYaml } from '../../src/core/record/validate';
+import { parseYaml } from '../../src/core/yaml/yamlDocument';
 
 const REPO = nodePath.resolve(__dirname, '..', '..');
 const EXAMPLE_SCHEMA = readFileSync(

@@ -6,9 +6,9 @@ import {
   fieldLabel,
   instancePathSegments,
   unknownFieldDiagnostic,
-} from '../../src/core/schemaMessages';
-import { BASE_SCHEMA_ID, baseRecordValidator } from '../../src/core/schema';
-import { parseYaml, YamlLocator } from '../../src/core/yamlDocument';
+} from '../../src/core/schema/schemaMessages';
+import { BASE_SCHEMA_ID, baseRecordValidator } from '../../src/core/schema/schema';
+import { parseYaml, YamlLocator } from '../../src/core/yaml/yamlDocument';
 
 describe('describeSchema', () => {
   test('numbers with bounds', () => {

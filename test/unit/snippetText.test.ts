@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { parse } from 'yaml';
-import { snippetEscape, snippetToPlainText } from '../../src/core/completion';
+import { snippetEscape, snippetToPlainText } from '../../src/core/editor/completion';
 
 describe('snippetToPlainText', () => {
   test('a placeholder gives its default text', () => {

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closestMatch, editDistance } from '../../src/core/suggest';
+import { closestMatch, editDistance } from '../../src/core/schema/suggest';
 
 describe('editDistance', () => {
   test('counts insertions, deletions, substitutions and adjacent transpositions, ignoring case', () => {

@@ -2,22 +2,22 @@
 // and how every left-out study is listed with its reason.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readReviewConfig } from '../../src/core/review';
-import { parseYaml } from '../../src/core/yamlDocument';
+import { readReviewConfig } from '../../src/core/review/review';
+import { parseYaml } from '../../src/core/yaml/yamlDocument';
 import {
   runAnalyses,
   type AnalysisResult,
   type StudyRecord,
   type StudyRecords,
 } from '../../src/core/synthesis/analysis';
-import { combineTwo } from '../../src/core/synthesis/combineGroups';
+import { combineTwo } from '../../src/core/synthesis/stats/combineGroups';
 import {
   fisherZ,
   meanDifference,
   standardizedMeanDifference,
   twoByTwo,
-} from '../../src/core/synthesis/effectSize';
-import { pool } from '../../src/core/synthesis/pooling';
+} from '../../src/core/synthesis/stats/effectSize';
+import { pool } from '../../src/core/synthesis/stats/pooling';
 
 type Obj = Record<string, unknown>;
 

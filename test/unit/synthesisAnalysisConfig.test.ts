@@ -1,8 +1,8 @@
 // The analyses of review.yaml: defaults, and the checks beyond the schema with their codes and positions.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { validateReviewText } from '../../src/core/review';
-import { YamlLocator } from '../../src/core/yamlDocument';
+import { validateReviewText } from '../../src/core/review/review';
+import { YamlLocator } from '../../src/core/yaml/yamlDocument';
 import {
   readAnalyses,
   synthesisUsageFromRecords,

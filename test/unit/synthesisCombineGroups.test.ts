@@ -1,8 +1,12 @@
 // Combining arms (Cochrane Handbook Table 6.5.a) and the POMP rescaling, checked by hand and against raw data.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { combineContinuous, combineDichotomous, combineTwo } from '../../src/core/synthesis/combineGroups';
-import { pomp, summarizePomp } from '../../src/core/synthesis/pomp';
+import {
+  combineContinuous,
+  combineDichotomous,
+  combineTwo,
+} from '../../src/core/synthesis/stats/combineGroups';
+import { pomp, summarizePomp } from '../../src/core/synthesis/stats/pomp';
 
 function close(actual: number, expected: number, tolerance = 1e-12, what = ''): void {
   assert.ok(Math.abs(actual - expected) <= tolerance, `${what} ${actual} ≠ ${expected} (±${tolerance})`);

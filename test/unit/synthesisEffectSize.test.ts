@@ -13,7 +13,7 @@ import {
   studyInterval,
   twoByTwo,
   type EffectResult,
-} from '../../src/core/synthesis/effectSize';
+} from '../../src/core/synthesis/stats/effectSize';
 import {
   chiSquareCdf,
   chiSquareUpperP,
@@ -22,7 +22,7 @@ import {
   normTwoSidedP,
   studentTQuantile,
   studentTTwoSidedP,
-} from '../../src/core/synthesis/distributions';
+} from '../../src/core/synthesis/stats/distributions';
 
 /** A value printed with `decimals` decimals: the true value is within half a unit of the last digit. */
 function printed(actual: number, expected: number, decimals: number, what = ''): void {

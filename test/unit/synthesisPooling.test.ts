@@ -7,7 +7,7 @@ import {
   standardizedMeanDifference,
   twoByTwo,
   type EffectResult,
-} from '../../src/core/synthesis/effectSize';
+} from '../../src/core/synthesis/stats/effectSize';
 import {
   dlTau2,
   pool,
@@ -17,8 +17,8 @@ import {
   type PoolInput,
   type PoolOptions,
   type PoolResult,
-} from '../../src/core/synthesis/pooling';
-import { normQuantile, studentTQuantile } from '../../src/core/synthesis/distributions';
+} from '../../src/core/synthesis/stats/pooling';
+import { normQuantile, studentTQuantile } from '../../src/core/synthesis/stats/distributions';
 
 /** A value printed with `decimals` decimals: the true value is within half a unit of the last digit. */
 function printed(actual: number | null | undefined, expected: number, decimals: number, what = ''): void {

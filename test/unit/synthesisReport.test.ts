@@ -4,8 +4,8 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { nodeFileSystem } from '../../src/node/fileSystem';
-import { openReview, readReviewConfig, type Review } from '../../src/core/review';
-import { parseYaml } from '../../src/core/yamlDocument';
+import { openReview, readReviewConfig, type Review } from '../../src/core/review/review';
+import { parseYaml } from '../../src/core/yaml/yamlDocument';
 import {
   loadStudies,
   runAnalyses,
@@ -18,7 +18,7 @@ import {
   studyCharacteristics,
   type StudyCharacteristics,
 } from '../../src/core/synthesis/characteristics';
-import { synthesisHtmlReport } from '../../src/core/synthesis/report';
+import { synthesisHtmlReport } from '../../src/core/synthesis/present/report';
 
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'synthesis');
 const EXAMPLE = path.resolve(__dirname, '..', '..', 'examples', 'therapeutic-alliance');

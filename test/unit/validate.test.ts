@@ -1,8 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { baseRecordValidator, compileExtractionSchema } from '../../src/core/schema';
-import { validateRecordText } from '../../src/core/validate';
-import type { Diagnostic, Range } from '../../src/core/diagnostic';
+import { baseRecordValidator, compileExtractionSchema } from '../../src/core/schema/schema';
+import { validateRecordText } from '../../src/core/record/validate';
+import type { Diagnostic, Range } from '../../src/core/common/diagnostic';
 
 const r = (sl: number, sc: number, el: number, ec: number): Range => ({
   start: { line: sl, character: sc },

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { keyText, locate, parseYaml, YamlLocator, YAML_LIMITS } from '../../src/core/yamlDocument';
-import type { Range } from '../../src/core/diagnostic';
+import { keyText, locate, parseYaml, YamlLocator, YAML_LIMITS } from '../../src/core/yaml/yamlDocument';
+import type { Range } from '../../src/core/common/diagnostic';
 
 const r = (sl: number, sc: number, el: number, ec: number): Range => ({
   start: { line: sl, character: sc },

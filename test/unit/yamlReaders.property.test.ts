@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { fastYamlValue, parseYaml } from '../../src/core/yamlDocument';
+import { fastYamlValue, parseYaml } from '../../src/core/yaml/yamlDocument';
 
 // The fast reader answers for clean records; the positioned parser is the definition. Whenever the fast
 // reader gives data, the positioned parser must give the same data and have nothing to report, or a record

@@ -1,16 +1,16 @@
 // Runs the analyses of review.yaml over the extracted records: decides which record speaks for each study
 // (DESIGN §4), turns its arms into one effect size per study, pools them and splits them into subgroups.
 // Every study is either included or listed as excluded with the reason.
-import { yamlValue } from '../yamlDocument';
-import type { ReviewFileSystem } from '../fileSystem';
-import type { Review } from '../review';
-import { listRecords } from '../check';
-import { valuesAgree } from '../compare';
-import { isPlainObject } from '../schemaNavigator';
-import { WHOLE_SAMPLE } from '../rules';
-import { diskReader, groupByStudy, type RecordReader } from '../studyPairs';
+import { yamlValue } from '../yaml/yamlDocument';
+import type { ReviewFileSystem } from '../review/fileSystem';
+import type { Review } from '../review/review';
+import { listRecords } from '../review/review';
+import { valuesAgree } from '../dual/compare';
+import { isPlainObject } from '../common/values';
+import { WHOLE_SAMPLE } from '../record/rules';
+import { diskReader, groupByStudy, type RecordReader } from '../dual/studyPairs';
 import { readAnalyses, type AnalysisConfig, type ParsedAnalysis } from './analysisConfig';
-import { combineContinuous, combineDichotomous } from './combineGroups';
+import { combineContinuous, combineDichotomous } from './stats/combineGroups';
 import {
   backTransform,
   backTransformName,
@@ -26,9 +26,9 @@ import {
   type EventsN,
   type Measure,
   type MeanSdN,
-} from './effectSize';
-import { pool, subgroupDifferences, type PooledResult, type PoolResult } from './pooling';
-import { pomp, summarizePomp, type PompGroupSummary, type PompValue } from './pomp';
+} from './stats/effectSize';
+import { pool, subgroupDifferences, type PooledResult, type PoolResult } from './stats/pooling';
+import { pomp, summarizePomp, type PompGroupSummary, type PompValue } from './stats/pomp';
 
 type Obj = Record<string, unknown>;
 

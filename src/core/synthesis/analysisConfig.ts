@@ -1,10 +1,10 @@
 // The analyses of review.yaml (`synthesis.analyses`): read with their defaults, and checked beyond what the
 // JSON Schema can say (a group on both sides, a duplicated id, an outcome id that no record uses, ...).
-import type { Diagnostic } from '../diagnostic';
-import { isPlainObject } from '../schemaNavigator';
-import type { PathSegment, YamlFile, YamlLocator } from '../yamlDocument';
-import { MEASURE_OUTCOME_TYPE, MEASURES, type Measure } from './effectSize';
-import type { CiMethod, Model, Tau2Method } from './pooling';
+import type { Diagnostic } from '../common/diagnostic';
+import { isPlainObject } from '../common/values';
+import type { PathSegment, YamlFile, YamlLocator } from '../yaml/yamlDocument';
+import { MEASURE_OUTCOME_TYPE, MEASURES, type Measure } from './stats/effectSize';
+import type { CiMethod, Model, Tau2Method } from './stats/pooling';
 
 export interface AnalysisConfig {
   id: string;

@@ -6,9 +6,9 @@
 // they agree on everything shown here. Otherwise a characteristics table still wants a row, so the first
 // reviewer's record is shown as provisional, with the reason — except in a blinded review while the records
 // are not both complete: nothing of either is shown then, so the table cannot unblind anyone.
-import type { ReviewConfig } from '../review';
-import { valuesAgree } from '../compare';
-import { isPlainObject } from '../schemaNavigator';
+import type { ReviewConfig } from '../review/review';
+import { valuesAgree } from '../dual/compare';
+import { isPlainObject } from '../common/values';
 import type { StudyRecord, StudyRecords } from './analysis';
 import { readAnalyses } from './analysisConfig';
 

@@ -1,8 +1,8 @@
 // What the live synthesis panel shows, as plain JSON: the analyses as core ran them, the study
 // characteristics and an extraction dashboard. Built from inputs the caller has already computed (the
 // language server keeps them cached between edits), so this stays pure and cheap.
-import type { AgreementFigures } from '../compare';
-import type { StudyState } from '../studyPairs';
+import type { AgreementFigures } from '../dual/compare';
+import type { StudyState } from '../dual/studyPairs';
 import type { AnalysisResult } from './analysis';
 import type { CharacteristicsTableData } from './characteristics';
 

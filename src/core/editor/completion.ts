@@ -1,15 +1,11 @@
-import type { CompletionContext } from './cursor';
-import type { JsonSchemaObject } from './jsonSchema';
-import { WHOLE_SAMPLE } from './rules';
-import type { CompiledSchema } from './schema';
-import { describeSchema } from './schemaMessages';
-import {
-  declaredProperties,
-  descriptionOf,
-  isPlainObject,
-  titleOf,
-  type SchemaContext,
-} from './schemaNavigator';
+import { NOT_REPORTED } from '../record/model';
+import type { CompletionContext } from '../yaml/cursor';
+import type { JsonSchemaObject } from '../schema/jsonSchema';
+import { WHOLE_SAMPLE } from '../record/rules';
+import type { CompiledSchema } from '../schema/schema';
+import { describeSchema } from '../schema/schemaMessages';
+import { declaredProperties, descriptionOf, titleOf, type SchemaContext } from '../schema/schemaNavigator';
+import { isPlainObject } from '../common/values';
 
 export interface CompletionEntry {
   label: string;
@@ -22,8 +18,6 @@ export interface CompletionEntry {
   documentation?: string;
   sortText: string;
 }
-
-export const NOT_REPORTED = 'NR';
 
 /** Completions at a cursor: field names (required first), allowed values, arm ids in results, snippets. */
 export function complete(context: CompletionContext, schema: CompiledSchema): CompletionEntry[] {

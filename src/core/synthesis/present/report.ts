@@ -2,8 +2,8 @@
 // one document with its own styles (light, dark, print), no scripts and no external resources, readable in
 // any browser and printable. Every piece of record or protocol text is escaped; drawings come from
 // forestPlot() serialized by svgTree. Pure and deterministic: the caller passes the date.
-import { escapeXml, serializeSvg } from '../svgTree';
-import type { AnalysisResult, PooledFigures, SideInput, StudyResult, SynthesisReport } from './analysis';
+import { escapeXml, serializeSvg } from './svgTree';
+import type { AnalysisResult, PooledFigures, SideInput, StudyResult, SynthesisReport } from '../analysis';
 import {
   armDetails,
   CHARACTERISTICS_COLUMNS,
@@ -11,7 +11,7 @@ import {
   outcomeDetails,
   SOURCE_TEXT,
   type StudyCharacteristics,
-} from './characteristics';
+} from '../characteristics';
 import {
   displayDecimals,
   forestPlot,

@@ -1,8 +1,9 @@
-import type { Range } from './diagnostic';
-import { NOT_REPORTED } from './completion';
-import type { CompiledSchema } from './schema';
-import { isPlainObject, type SchemaContext } from './schemaNavigator';
-import { YamlLocator, type PathSegment, type YamlFile } from './yamlDocument';
+import type { Range } from '../common/diagnostic';
+import { NOT_REPORTED } from '../record/model';
+import type { CompiledSchema } from '../schema/schema';
+import { type SchemaContext } from '../schema/schemaNavigator';
+import { isPlainObject } from '../common/values';
+import { YamlLocator, type PathSegment, type YamlFile } from '../yaml/yamlDocument';
 
 /** A required field that is absent or still empty. */
 export interface MissingField {

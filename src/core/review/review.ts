@@ -1,8 +1,9 @@
 import * as nodePath from 'node:path';
-import type { Diagnostic } from './diagnostic';
+import type { Diagnostic } from '../common/diagnostic';
 import { decodeText, fileSystemErrorCode, fileSystemReason, type ReviewFileSystem } from './fileSystem';
 import {
   DEFAULT_RECORDS_TEMPLATE,
+  findRecordFiles,
   isReviewerId,
   parseRecordTemplate,
   reviewerFolder,
@@ -16,11 +17,11 @@ import {
   reviewFileSchemaValidator,
   baseRecordValidator,
   type CompiledSchema,
-} from './schema';
-import { isPlainObject } from './schemaNavigator';
-import { validateAnalysesConfig } from './synthesis/analysisConfig';
-import { validateYaml } from './validate';
-import { parseYaml, YamlLocator, YAML_LIMITS, type YamlFile } from './yamlDocument';
+} from '../schema/schema';
+import { isPlainObject } from '../common/values';
+import { validateAnalysesConfig } from '../synthesis/analysisConfig';
+import { validateYaml } from '../record/validate';
+import { parseYaml, YamlLocator, YAML_LIMITS, type YamlFile } from '../yaml/yamlDocument';
 
 export const REVIEW_FILE = 'review.yaml';
 export const DEFAULT_SCHEMA_PATH = 'schemas/extraction.schema.json';
@@ -425,4 +426,10 @@ export async function openReview(
     }
   }
   return { root, config, template, schema, usesReviewSchema, schemaPath, fileDiagnostics, reviewFile };
+}
+
+/** Lists the review's record files as the template lays them out. */
+export async function listRecords(review: Review, fs: ReviewFileSystem) {
+  if (!review.template) return { records: [], skipped: [] };
+  return findRecordFiles(review.root, review.template, fs, nodePath.join, isInside);
 }

@@ -1,4 +1,4 @@
-import type { Position, Range } from './diagnostic';
+import type { Position, Range } from '../common/diagnostic';
 
 /** Converts string offsets (UTF-16 code units, as LSP counts) to line/character positions. */
 export class LineIndex {

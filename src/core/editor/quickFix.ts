@@ -1,13 +1,8 @@
 import { isMap, type Node } from 'yaml';
-import type { Diagnostic, Range } from './diagnostic';
-import type { CompiledSchema } from './schema';
+import type { Diagnostic, TextEdit } from '../common/diagnostic';
+import type { CompiledSchema } from '../schema/schema';
 import { requiredFieldLines } from './scaffold';
-import { locate, YamlLocator, type YamlFile } from './yamlDocument';
-
-export interface TextEdit {
-  range: Range;
-  newText: string;
-}
+import { locate, YamlLocator, type YamlFile } from '../yaml/yamlDocument';
 
 export interface QuickFix {
   title: string;

@@ -1,7 +1,7 @@
 import { FAILSAFE_SCHEMA, load as loadYaml, Type as FastReaderType } from 'js-yaml';
 import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, parseDocument, Schema } from 'yaml';
 import type { Alias, Document, Node, Pair, ParseOptions, ScalarTag, Tags } from 'yaml';
-import { type Diagnostic, type Range } from './diagnostic';
+import { type Diagnostic, type Range } from '../common/diagnostic';
 import { LineIndex } from './lineIndex';
 
 /** Limits that keep a hostile or broken file from hanging or exhausting the process. */

@@ -1,7 +1,7 @@
 // A new study record, as both the editor's New Study Record and `study-extract new` make it.
 import { recordPath } from './recordTemplate';
 import type { Review } from './review';
-import { scaffoldRecord } from './scaffold';
+import { scaffoldRecord } from '../editor/scaffold';
 
 const STUDY_ID = /^[a-z0-9][a-z0-9._-]*$/;
 /** As review.schema.json spells a reviewer id. */

@@ -1,9 +1,9 @@
 import type { ErrorObject } from 'ajv';
-import type { Diagnostic } from './diagnostic';
+import type { Diagnostic } from '../common/diagnostic';
 import { isSchemaObject, parsePointer, type JsonSchema } from './jsonSchema';
 import type { SchemaNavigator } from './schemaNavigator';
 import { closestMatch } from './suggest';
-import type { PathSegment, YamlLocator } from './yamlDocument';
+import type { PathSegment, YamlLocator } from '../yaml/yamlDocument';
 
 /** Turns a document path into the label a reviewer reads: `n`, `authors[2]`, `arms[online]`. */
 export function fieldLabel(path: readonly PathSegment[], root: unknown): string {

@@ -1,8 +1,9 @@
-import type { JsonSchemaObject } from './jsonSchema';
-import type { CompiledSchema } from './schema';
-import { firstSentence } from './schemaMessages';
-import { descriptionOf, isPlainObject, type SchemaContext } from './schemaNavigator';
-import type { PathSegment } from './yamlDocument';
+import type { JsonSchemaObject } from '../schema/jsonSchema';
+import type { CompiledSchema } from '../schema/schema';
+import { firstSentence } from '../schema/schemaMessages';
+import { descriptionOf, type SchemaContext } from '../schema/schemaNavigator';
+import { isPlainObject } from '../common/values';
+import type { PathSegment } from '../yaml/yamlDocument';
 
 /** The first sentence of a description, as a one-line comment. */
 function commentFor(contexts: SchemaContext[]): string {

@@ -1,6 +1,6 @@
-import type { AnalysisResult, PooledFigures, StudyResult, SynthesisReport } from './analysis';
-import { csvText } from '../csv';
-import { serializeSvg } from '../svgTree';
+import type { AnalysisResult, PooledFigures, StudyResult, SynthesisReport } from '../analysis';
+import { csvText } from './csv';
+import { serializeSvg } from './svgTree';
 import { forestPlot } from './forestPlot';
 
 // ---------------------------------------------------------------------------------------------------------

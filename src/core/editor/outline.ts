@@ -1,8 +1,8 @@
 import { isCollection, isMap, isScalar, isSeq, type Node } from 'yaml';
-import { nodeAt } from './cursor';
-import type { Range } from './diagnostic';
-import { isPlainObject } from './schemaNavigator';
-import { keyText, YamlLocator, type PathSegment, type YamlFile } from './yamlDocument';
+import { nodeAt } from '../yaml/cursor';
+import type { Range } from '../common/diagnostic';
+import { isPlainObject } from '../common/values';
+import { keyText, YamlLocator, type PathSegment, type YamlFile } from '../yaml/yamlDocument';
 
 export interface OutlineSymbol {
   name: string;

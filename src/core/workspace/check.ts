@@ -1,25 +1,25 @@
 import * as nodePath from 'node:path';
-import { consensusDiagnostics } from './adjudicate';
-import { capDiagnostics, sortDiagnostics, type Diagnostic } from './diagnostic';
-import type { ReviewFileSystem } from './fileSystem';
-import { findRecordFiles, skippedPathDiagnostic, type FoundRecord } from './recordTemplate';
+import { consensusDiagnostics } from '../dual/adjudicate';
+import { capDiagnostics, sortDiagnostics, type Diagnostic } from '../common/diagnostic';
+import type { ReviewFileSystem } from '../review/fileSystem';
+import { skippedPathDiagnostic, type FoundRecord } from '../review/recordTemplate';
 import {
   fileProblemDiagnostic,
-  isInside,
+  listRecords,
   openReview,
   readTextFile,
   REVIEW_FILE,
   type OpenReviewOptions,
   type Review,
-} from './review';
+} from '../review/review';
 import {
   synthesisUsageFromRecords,
   validateAnalysesConfig,
   type SynthesisUsage,
-} from './synthesis/analysisConfig';
-import { compareStudy, diskReader, groupByStudy } from './studyPairs';
-import { validateRecord } from './validate';
-import { YamlLocator } from './yamlDocument';
+} from '../synthesis/analysisConfig';
+import { compareStudy, diskReader, groupByStudy } from '../dual/studyPairs';
+import { validateRecord } from '../record/validate';
+import { YamlLocator } from '../yaml/yamlDocument';
 
 export interface FileReport {
   /** Relative to the review folder, with `/` separators. */
@@ -85,12 +85,6 @@ export function checkRecordWithValue(
     knownReviewers:
       review.config.reviewers.length > 0 ? [...review.config.reviewers, review.config.consensus] : undefined,
   });
-}
-
-/** Lists the review's record files as the template lays them out. */
-export async function listRecords(review: Review, fs: ReviewFileSystem) {
-  if (!review.template) return { records: [], skipped: [] };
-  return findRecordFiles(review.root, review.template, fs, nodePath.join, isInside);
 }
 
 /**

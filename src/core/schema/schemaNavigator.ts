@@ -1,3 +1,4 @@
+import { isPlainObject } from '../common/values';
 import {
   compileSchemaPattern,
   isPatternProblem,
@@ -299,10 +300,6 @@ function safeDecode(fragment: string): string {
   } catch {
     return fragment;
   }
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

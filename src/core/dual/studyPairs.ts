@@ -6,13 +6,13 @@ import {
   type ComparedPair,
   type Disagreement,
 } from './compare';
-import type { Diagnostic } from './diagnostic';
-import type { ReviewFileSystem } from './fileSystem';
-import type { FoundRecord } from './recordTemplate';
-import { readTextFile, type Review } from './review';
-import { isPlainObject } from './schemaNavigator';
-import { parseYaml, yamlValue, YamlLocator, type PathSegment, type YamlFile } from './yamlDocument';
-import { listRecords } from './check';
+import type { Diagnostic } from '../common/diagnostic';
+import type { ReviewFileSystem } from '../review/fileSystem';
+import type { FoundRecord } from '../review/recordTemplate';
+import { readTextFile, type Review } from '../review/review';
+import { isPlainObject } from '../common/values';
+import { parseYaml, yamlValue, YamlLocator, type PathSegment, type YamlFile } from '../yaml/yamlDocument';
+import { listRecords } from '../review/review';
 
 /** One reviewer's record of a study, read; its data at once, its positions when first asked for. */
 export interface LoadedRecord {

@@ -1,9 +1,9 @@
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import { parse as parseJson, printParseErrorCode, type ParseError, type ParseErrorCode } from 'jsonc-parser';
 import addFormats from 'ajv-formats';
-import baseSchemaJson from '../../schemas/study-record.schema.json';
-import reviewSchemaJson from '../../schemas/review.schema.json';
-import type { Diagnostic } from './diagnostic';
+import baseSchemaJson from '../../../schemas/study-record.schema.json';
+import reviewSchemaJson from '../../../schemas/review.schema.json';
+import type { Diagnostic } from '../common/diagnostic';
 import {
   compileSchemaPattern,
   isPatternProblem,
@@ -17,8 +17,8 @@ import {
   type JsonSchemaObject,
 } from './jsonSchema';
 import { resolveUri, SchemaNavigator, type SchemaContext } from './schemaNavigator';
-import { LineIndex } from './lineIndex';
-import { YAML_LIMITS, YamlLocator, parseYaml, type PathSegment } from './yamlDocument';
+import { LineIndex } from '../yaml/lineIndex';
+import { YAML_LIMITS, YamlLocator, parseYaml, type PathSegment } from '../yaml/yamlDocument';
 
 export const BASE_SCHEMA_ID = 'https://study-extraction.dev/schemas/study-record.schema.json';
 export const REVIEW_SCHEMA_ID = 'https://study-extraction.dev/schemas/review.schema.json';

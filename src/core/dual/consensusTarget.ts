@@ -1,11 +1,11 @@
 // Where a study's consensus record goes, or why the study cannot be adjudicated yet: the rules of the
 // editor's Adjudicate Study and of `study-extract adjudicate`.
 import * as nodePath from 'node:path';
-import type { ReviewFileSystem } from './fileSystem';
-import { recordPath } from './recordTemplate';
-import { resolveInsideReview, type Review } from './review';
+import type { ReviewFileSystem } from '../review/fileSystem';
+import { recordPath } from '../review/recordTemplate';
+import { resolveInsideReview, type Review } from '../review/review';
 import type { StudyComparison } from './studyPairs';
-import { closestMatch } from './suggest';
+import { closestMatch } from '../schema/suggest';
 
 export type ConsensusTarget =
   | { error: string }

@@ -1,6 +1,6 @@
-import type { CompiledSchema } from './schema';
-import { isPlainObject } from './schemaNavigator';
-import type { PathSegment } from './yamlDocument';
+import type { CompiledSchema } from '../schema/schema';
+import { isPlainObject } from '../common/values';
+import type { PathSegment } from '../yaml/yamlDocument';
 
 /** Fields that record who and how far, not what the study reported: never compared. */
 export const BOOKKEEPING_FIELDS = ['study', 'reviewer', 'status', 'protocol_version', 'adjudication'];

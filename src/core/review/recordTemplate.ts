@@ -1,4 +1,4 @@
-import type { Diagnostic } from './diagnostic';
+import type { Diagnostic } from '../common/diagnostic';
 import { fileSystemErrorCode, fileSystemReason, type EntryKind, type ReviewFileSystem } from './fileSystem';
 
 /** A `records` template of review.yaml, e.g. `records/{reviewer}/{study}.study.yaml`. */

@@ -10,8 +10,8 @@
 // Axis scales: RR and OR on a log axis labelled on the natural scale; COR on an axis linear in r (Fisher's z
 // back-transformed with tanh, so study intervals are drawn as the asymmetric r intervals they are); the other
 // measures on a linear axis of yi.
-import type { AnalysisResult, PooledFigures, StudyResult, SubgroupResult } from './analysis';
-import { el, SVG_NAMESPACE, textEl, type SvgNode } from '../svgTree';
+import type { AnalysisResult, PooledFigures, StudyResult, SubgroupResult } from '../analysis';
+import { el, SVG_NAMESPACE, textEl, type SvgNode } from './svgTree';
 
 export interface ForestPlotOptions {
   /** Width of the drawing in px (the viewBox width); default 800. */

@@ -1,13 +1,13 @@
 import { isMap, isScalar, isSeq, parseDocument, stringify, type Node } from 'yaml';
 import type { Disagreement } from './compare';
 import { valuesAgree } from './compare';
-import { LineIndex } from './lineIndex';
-import { resolveIdPath } from './idPath';
-import type { TextEdit } from './quickFix';
-import { isPlainObject } from './schemaNavigator';
+import { LineIndex } from '../yaml/lineIndex';
+import { resolveIdPath } from '../record/idPath';
+import { type TextEdit } from '../common/diagnostic';
+import { isPlainObject } from '../common/values';
 import { describeCompared, type StudyComparison } from './studyPairs';
-import { locate, parseYaml, YamlLocator, type YamlFile } from './yamlDocument';
-import type { Diagnostic } from './diagnostic';
+import { locate, parseYaml, YamlLocator, type YamlFile } from '../yaml/yamlDocument';
+import type { Diagnostic } from '../common/diagnostic';
 
 export type Side = 'a' | 'b' | 'other';
 

@@ -1,5 +1,5 @@
-import { isPlainObject } from './schemaNavigator';
-import type { PathSegment } from './yamlDocument';
+import { isPlainObject } from '../common/values';
+import type { PathSegment } from '../yaml/yamlDocument';
 
 /** A step of an id path: a key, or the item of a list with a given `id`. */
 export type IdPathStep = { key: string } | { id: string };

@@ -90,3 +90,9 @@ export function capDiagnostics(diagnostics: Diagnostic[], max = MAX_DIAGNOSTICS_
   });
   return kept;
 }
+
+/** A replacement of `range` by `newText`, as the editor applies it. */
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}

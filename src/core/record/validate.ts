@@ -4,17 +4,18 @@ import {
   sortDiagnostics,
   type Diagnostic,
   type Range,
-} from './diagnostic';
-import { LineIndex } from './lineIndex';
+} from '../common/diagnostic';
+import { LineIndex } from '../yaml/lineIndex';
 import { checkRecordRules, type RecordExpectations } from './rules';
-import type { CompiledSchema } from './schema';
+import type { CompiledSchema } from '../schema/schema';
 import {
   fieldLabel,
   instancePathSegments,
   schemaErrorsToDiagnostics,
   unknownFieldDiagnostic,
-} from './schemaMessages';
-import { declaredProperties, isKnownProperty, isPlainObject, type SchemaContext } from './schemaNavigator';
+} from '../schema/schemaMessages';
+import { declaredProperties, isKnownProperty, type SchemaContext } from '../schema/schemaNavigator';
+import { isPlainObject } from '../common/values';
 import {
   fastYamlValue,
   parseYaml,
@@ -23,7 +24,7 @@ import {
   YamlLocator,
   type PathSegment,
   type YamlFile,
-} from './yamlDocument';
+} from '../yaml/yamlDocument';
 
 export interface ValidationOptions {
   /** How the top level is named in messages (default "the record"). */

@@ -1,6 +1,6 @@
-import type { Diagnostic, Severity } from './diagnostic';
-import { isPlainObject } from './schemaNavigator';
-import type { PathSegment, YamlLocator } from './yamlDocument';
+import type { Diagnostic, Severity } from '../common/diagnostic';
+import { isPlainObject } from '../common/values';
+import type { PathSegment, YamlLocator } from '../yaml/yamlDocument';
 
 /** What the record's location and the protocol say the record must contain. */
 export interface RecordExpectations {

@@ -1,9 +1,10 @@
-import { nodeAt } from './cursor';
-import type { Range } from './diagnostic';
-import type { CompiledSchema } from './schema';
-import { describeSchema, fieldLabel } from './schemaMessages';
-import { descriptionOf, isPlainObject, titleOf, type SchemaContext } from './schemaNavigator';
-import { YamlLocator, type YamlFile } from './yamlDocument';
+import { nodeAt } from '../yaml/cursor';
+import type { Range } from '../common/diagnostic';
+import type { CompiledSchema } from '../schema/schema';
+import { describeSchema, fieldLabel } from '../schema/schemaMessages';
+import { descriptionOf, titleOf, type SchemaContext } from '../schema/schemaNavigator';
+import { isPlainObject } from '../common/values';
+import { YamlLocator, type YamlFile } from '../yaml/yamlDocument';
 
 export interface HoverInfo {
   /** Markdown. */
