@@ -465,10 +465,12 @@ export function sideValue(d: Disagreement, side: 'a' | 'b'): unknown {
 export function consensusDiagnostics(study: StudyComparison): Diagnostic[] {
   const consensus = study.consensus;
   if (!consensus || study.state !== 'compared') return [];
+  const unresolved = unresolvedDisagreements(study);
+  if (unresolved.length === 0) return [];
   const locator = new YamlLocator(consensus.file);
   const value = consensus.value;
   const [reviewerA, reviewerB] = study.reviewers as [string, string];
-  return unresolvedDisagreements(study).map((d) => {
+  return unresolved.map((d) => {
     const { path, matched, steps } = resolveIdPath(value, d.path);
     const range = matched === steps.length ? locator.valueRange(path) : locator.containerRange(path);
     return {

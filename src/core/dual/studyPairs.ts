@@ -78,8 +78,11 @@ export function groupByStudy(
 
 async function load(record: FoundRecord, read: RecordReader): Promise<LoadedRecord | undefined> {
   const text = await read(record);
-  if (text === undefined) return undefined;
-  const data = yamlValue(text);
+  return text === undefined ? undefined : loadedRecord(record, text, yamlValue(text));
+}
+
+/** A record whose text has been read (and its data, by whoever read it). */
+export function loadedRecord(record: FoundRecord, text: string, data: unknown): LoadedRecord {
   const value = isPlainObject(data) ? data : {};
   return {
     record,
@@ -105,6 +108,16 @@ export async function compareStudy(
     (r): r is LoadedRecord => !!r,
   );
   const consensus = group.consensus ? await load(group.consensus, read) : undefined;
+  return compareLoaded(review, study, loaded, consensus);
+}
+
+/** `compareStudy` over records already read (the reviewers' in protocol order). */
+export function compareLoaded(
+  review: Pick<Review, 'config' | 'schema'>,
+  study: string,
+  loaded: LoadedRecord[],
+  consensus: LoadedRecord | undefined,
+): StudyComparison {
   const [a, b] = loaded;
   if (!a || !b) {
     return {
@@ -163,6 +176,12 @@ export function disagreementDiagnostics(study: StudyComparison): Map<string, Dia
   const result = new Map<string, Diagnostic[]>();
   const [a, b] = study.records;
   if (!a || !b || study.state !== 'compared') return result;
+  if (study.disagreements.length === 0) {
+    // Nothing to place: the records are not parsed with positions (most studies, at start-up).
+    result.set(a.record.path, []);
+    result.set(b.record.path, []);
+    return result;
+  }
   const locA = new YamlLocator(a.file);
   const locB = new YamlLocator(b.file);
   const rangeIn = (loc: YamlLocator, docPath: PathSegment[] | undefined, anchor: PathSegment[]) =>
