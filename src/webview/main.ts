@@ -1,13 +1,21 @@
 // The live synthesis panel's page. It receives the view model by postMessage and updates in place: the
 // page is never reloaded, each section keeps its element (and its collapsed state), and the scroll position
 // stays where the reader left it. Record text reaches the DOM only as text nodes (dom.ts, svgDom.ts).
+import { forestPlot } from '../core/synthesis/present/forestPlot';
 import {
-  forestPlot,
+  countText as count,
+  displayDecimals,
+  estimateText,
+  formatInterval,
   formatNumber,
-  MEASURE_SHORT,
+  formatPercent,
+  levelText,
+  measureText,
+  MISSING,
   modelText,
   overallTestText,
-} from '../core/synthesis/present/forestPlot';
+  shownPooled,
+} from '../core/synthesis/present/format';
 import type { AnalysisResult } from '../core/synthesis/analysis';
 import type { SynthesisDashboard, SynthesisViewModel } from '../core/synthesis/viewModel';
 import { el } from '../core/synthesis/present/svgTree';
@@ -74,29 +82,23 @@ function section(id: string, heading: string) {
 // ---------------------------------------------------------------------------------------------------------
 // Formatting
 
-const fmt = formatNumber;
-const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-
-function interval(ci: [number, number] | null, decimals = 2): string {
-  return ci ? `[${fmt(ci[0], decimals)}, ${fmt(ci[1], decimals)}]` : '–';
-}
-
-/** "RR 0.49 [0.34, 0.70]" on the measure's natural scale. */
-function pooledText(a: AnalysisResult): string | undefined {
+/** The pooled line: "RR 0.49 [0.34, 0.70]" (emphasised), the test, the prediction interval. */
+function pooledLine(a: AnalysisResult): Child[] | undefined {
   if (!a.pooled || a.estimate === null) return undefined;
-  const short = MEASURE_SHORT[a.measure] ?? a.measure;
-  const back = a.back_transformed;
-  if (back && back.transform === 'exp')
-    return `${short} ${fmt(back.estimate, 2)} ${interval(back.ci)} (log ${short} ${fmt(a.estimate, 2)})`;
-  if (back) return `${short} ${fmt(back.estimate, 2)} ${interval(back.ci)}`;
-  return `${short} ${fmt(a.estimate, 2)} ${interval(a.ci)}`;
+  const decimals = displayDecimals(a);
+  const pi = shownPooled(a, a.measure)?.pi;
+  return [
+    h('strong', {}, estimateText(a, a.measure, decimals)),
+    ` · ${overallTestText(a)}`,
+    pi ? ` · prediction interval ${formatInterval(pi, decimals)}` : '',
+  ];
 }
 
 function settingsText(a: AnalysisResult): string {
   const parts = [
-    a.measure,
+    measureText(a.measure).name,
     modelText(a),
-    `${Math.round(a.level * 100)}% CI (${a.ci_method === 'hksj' ? 'Knapp-Hartung' : 'z'})`,
+    `${levelText(a.level)} CI (${a.ci_method === 'hksj' ? 'Knapp-Hartung' : 'z'})`,
   ];
   if (a.outcome) parts.push(`outcome ${a.outcome}`);
   parts.push(`k = ${a.k}`);
@@ -189,8 +191,8 @@ function renderDashboard(d: SynthesisDashboard): void {
         ],
         d.openDisagreements > 0 ? 'warn' : undefined,
       ),
-      card('Agreement', a.percent === null ? '–' : `${fmt(a.percent, 1)}%`, [
-        `κ = ${a.kappa === null ? '–' : fmt(a.kappa, 2)} · ${count(a.pairs, 'compared field')}`,
+      card('Agreement', formatPercent(a.percent), [
+        `κ = ${formatNumber(a.kappa, 2)} · ${count(a.pairs, 'compared field')}`,
       ]),
     ),
     d.reviewers.length > 0 ? reviewers : null,
@@ -224,11 +226,11 @@ function pompTable(a: AnalysisResult): HTMLElement | null {
         a.descriptive.groups.map((g) =>
           h(
             'tr',
-            { title: g.studies.map((s) => `${s.study}: ${fmt(s.pomp, 1)}`).join('\n') },
+            { title: g.studies.map((s) => `${s.study}: ${formatNumber(s.pomp, 1)}`).join('\n') },
             h('td', {}, g.group),
             h('td', { class: 'num' }, g.k),
-            h('td', { class: 'num' }, fmt(g.mean, 1)),
-            h('td', { class: 'num' }, `${fmt(g.min, 1)}–${fmt(g.max, 1)}`),
+            h('td', { class: 'num' }, formatNumber(g.mean, 1)),
+            h('td', { class: 'num' }, `${formatNumber(g.min, 1)}–${formatNumber(g.max, 1)}`),
           ),
         ),
       ),
@@ -266,21 +268,13 @@ function renderAnalysis(a: AnalysisResult, width: number): ReturnType<typeof sec
   s.badge.textContent = `k = ${a.k}`;
   if (a.outcome) s.root.setAttribute('data-outcome', a.outcome);
   else s.root.removeAttribute('data-outcome');
-  const pooled = pooledText(a);
+  const pooled = pooledLine(a);
   const excluded = a.excluded.length > 0 ? excludedList(a) : null;
   replaceChildren(
     s.body,
     h('p', { class: 'settings' }, settingsText(a)),
     pooled
-      ? h(
-          'p',
-          { class: 'result' },
-          h('strong', {}, pooled),
-          ` · ${overallTestText(a)}`,
-          (a.back_transformed?.pi ?? a.pi)
-            ? ` · prediction interval ${interval(a.back_transformed?.pi ?? a.pi)}`
-            : '',
-        )
+      ? h('p', { class: 'result' }, pooled)
       : a.studies.length === 0
         ? h(
             'p',
@@ -373,7 +367,7 @@ function renderCharacteristics(model: SynthesisViewModel): void {
   const body = characteristicsBody;
   const cell = (value: string | number | null | undefined) =>
     value === null || value === undefined || value === ''
-      ? h('span', { class: 'muted' }, '–')
+      ? h('span', { class: 'muted' }, MISSING)
       : String(value);
   const seen = new Set<string>();
   table.rows.forEach((data, index) => {

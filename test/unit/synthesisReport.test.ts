@@ -112,10 +112,10 @@ describe('synthesisHtmlReport', () => {
     assert.match(html, /Random effects \(REML\), k = 13:<\/strong> RR 0\.49 \[0\.34, 0\.70\]/);
     assert.match(
       html,
-      /Heterogeneity: τ² = 0\.31, I² = 92\.2%, Q\(12\) = 152\.23, p &lt; 0\.001, H² = 12\.86/,
+      /Heterogeneity: τ² = 0\.31, I² = 92\.2%, Q\(12\) = 152\.23, P &lt; 0\.001, H² = 12\.86/,
     );
     assert.match(html, /95% prediction interval: \[0\.15, 1\.55\]/);
-    assert.match(html, /Test for subgroup differences: Q\(2\) = 1\.86, p = 0\.394/);
+    assert.match(html, /Test for subgroup differences: Q\(2\) = 1\.86, P = 0\.39/);
     // The Aronson row: inputs per side, yi, CI, RR, weight, the record that spoke.
     const row = html.match(/<tr class="study" data-study="trial-01">.*?<\/tr>/)![0];
     assert.match(row, /Aronson 1948/);

@@ -2,6 +2,15 @@ import type { AnalysisResult, PooledFigures, StudyResult, SynthesisReport } from
 import { csvText } from './csv';
 import { serializeSvg } from './svgTree';
 import { forestPlot } from './forestPlot';
+import {
+  formatInterval,
+  formatNumber,
+  formatPercent,
+  levelText,
+  measureText,
+  overallTestText,
+  qTestText,
+} from './format';
 
 // ---------------------------------------------------------------------------------------------------------
 // JSON: DESIGN §3's fields first, in its order, then the extras under keys the contract does not use.
@@ -86,57 +95,37 @@ export function formatSynthesizeJson(report: SynthesisReport): string {
 // ---------------------------------------------------------------------------------------------------------
 // Text: a readable table per analysis.
 
-function num(value: number | null | undefined, digits = 3): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return '–';
-  const fixed = value.toFixed(digits);
-  return /^-0\.?0*$/.test(fixed) ? fixed.slice(1) : fixed;
-}
-
-function interval(ci: [number, number] | null | undefined, digits = 3): string {
-  return ci ? `[${num(ci[0], digits)}, ${num(ci[1], digits)}]` : '';
-}
-
-function pValue(p: number | null): string {
-  if (p === null || !Number.isFinite(p)) return 'p = –';
-  return p < 0.0001 ? 'p < 0.0001' : `p = ${p.toFixed(4)}`;
-}
-
+// The text is read in terminals and pasted into R: numbers keep the ASCII minus, estimates four decimals.
+const num = (value: number | null | undefined, digits = 3) => formatNumber(value, digits, '-');
+const interval = (ci: [number, number] | null | undefined, digits = 3) =>
+  ci ? formatInterval(ci, digits, '-') : '';
 const MODEL_TEXT: Record<string, string> = { random: 'random effects', common: 'common effect' };
-const MEASURE_TEXT: Record<string, string> = {
-  MD: 'mean difference',
-  SMD: "standardized mean difference (Hedges' g)",
-  RR: 'log risk ratio',
-  OR: 'log odds ratio',
-  RD: 'risk difference',
-  COR: "correlation (Fisher's z)",
-};
-const BACK_TEXT: Record<string, string> = { RR: 'RR', OR: 'OR', COR: 'r' };
 
 function pooledLines(f: PooledFigures, measure: string, model: string, indent: string): string[] {
   if (f.estimate === null) return [`${indent}Not pooled: ${f.reason ?? 'no estimate.'}`];
   const lines: string[] = [];
-  const stat = f.test === 't' ? `t(${f.df}) = ${num(f.z, 2)}` : `z = ${num(f.z, 2)}`;
   lines.push(
-    `${indent}Estimate ${num(f.estimate, 4)} ${interval(f.ci, 4)}, SE ${num(f.se, 4)}, ${stat}, ${pValue(f.p)}`,
+    `${indent}Estimate ${num(f.estimate, 4)} ${interval(f.ci, 4)}, SE ${num(f.se, 4)}, ${overallTestText(f, '-')}`,
   );
   if (f.back_transformed) {
     const b = f.back_transformed;
     lines.push(
-      `${indent}${BACK_TEXT[measure] ?? measure} ${num(b.estimate, 3)} ${interval(b.ci)}${b.pi ? `, prediction interval ${interval(b.pi)}` : ''}`,
+      `${indent}${measureText(measure).short} ${num(b.estimate, 3)} ${interval(b.ci)}${b.pi ? `, prediction interval ${interval(b.pi)}` : ''}`,
     );
   }
   if (model === 'random') {
     lines.push(
-      `${indent}tau² = ${num(f.tau2, 4)} (SE ${num(f.tau2_se, 4)}), I² = ${num(f.i2, 1)}%, H² = ${num(f.h2, 2)}; prediction interval ${interval(f.pi, 4)}`,
+      `${indent}tau² = ${num(f.tau2, 4)} (SE ${num(f.tau2_se, 4)}), I² = ${formatPercent(f.i2)}, H² = ${num(f.h2, 2)}; prediction interval ${interval(f.pi, 4)}`,
     );
   } else {
-    lines.push(`${indent}I² = ${num(f.i2, 1)}%, H² = ${num(f.h2, 2)}`);
+    lines.push(`${indent}I² = ${formatPercent(f.i2)}, H² = ${num(f.h2, 2)}`);
   }
-  lines.push(`${indent}Heterogeneity: Q(${f.q_df}) = ${num(f.q, 4)}, ${pValue(f.q_p)}`);
+  lines.push(`${indent}Heterogeneity: ${qTestText(f.q, f.q_df, f.q_p, 4, '-')}`);
   return lines;
 }
 
-function studyTable(studies: readonly StudyResult[], measure: string, indent: string): string[] {
+function studyTable(a: AnalysisResult, indent: string): string[] {
+  const studies = a.studies;
   const back = studies.some((s) => s.back_transformed);
   const rows = studies.map((s) => [
     `${s.label}${s.label === s.study ? '' : ` (${s.study})`}`,
@@ -145,13 +134,13 @@ function studyTable(studies: readonly StudyResult[], measure: string, indent: st
     ...(back && s.back_transformed
       ? [`${num(s.back_transformed.yi)} ${interval(s.back_transformed.ci)}`]
       : []),
-    s.weight === null ? '–' : `${num(s.weight, 1)}%`,
+    formatPercent(s.weight),
   ]);
   const header = [
     'study',
     'yi',
-    '95% CI',
-    ...(back ? [BACK_TEXT[measure] ?? 'back-transformed'] : []),
+    `${levelText(a.level)} CI`,
+    ...(back ? [measureText(a.measure).short] : []),
     'weight',
   ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -172,8 +161,10 @@ function analysisText(a: AnalysisResult): string[] {
   }
   const ci = a.ci_method === 'hksj' ? 'Knapp-Hartung (t)' : 'z';
   const model = a.model === 'random' ? `random effects (${a.method})` : (MODEL_TEXT[a.model] ?? a.model);
-  lines.push(`  ${MEASURE_TEXT[a.measure] ?? a.measure}, ${model}, 95% CI by ${ci}; outcome ${a.outcome}`);
-  if (a.studies.length > 0) lines.push(...studyTable(a.studies, a.measure, '  '));
+  lines.push(
+    `  ${measureText(a.measure).scale}, ${model}, ${levelText(a.level)} CI by ${ci}; outcome ${a.outcome}`,
+  );
+  if (a.studies.length > 0) lines.push(...studyTable(a, '  '));
   lines.push(`  Pooled (k = ${a.k}):`);
   lines.push(...pooledLines(a, a.measure, a.model, '    '));
   if (a.subgroups) {
@@ -183,7 +174,7 @@ function analysisText(a: AnalysisResult): string[] {
     }
     if (a.subgroup_test) {
       lines.push(
-        `  Test for subgroup differences: Q(${a.subgroup_test.df}) = ${num(a.subgroup_test.q, 4)}, ${pValue(a.subgroup_test.p)} (${a.subgroup_test.method})`,
+        `  Test for subgroup differences: ${qTestText(a.subgroup_test.q, a.subgroup_test.df, a.subgroup_test.p, 4, '-')} (${a.subgroup_test.method})`,
       );
     }
   }

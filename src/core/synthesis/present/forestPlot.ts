@@ -11,6 +11,23 @@
 // back-transformed with tanh, so study intervals are drawn as the asymmetric r intervals they are); the other
 // measures on a linear axis of yi.
 import type { AnalysisResult, PooledFigures, StudyResult, SubgroupResult } from '../analysis';
+import {
+  displayDecimals,
+  formatEstimate,
+  formatInterval,
+  formatNumber,
+  formatP,
+  formatPercent,
+  heterogeneityText,
+  levelText,
+  measureText,
+  modelText,
+  overallTestText,
+  qTestText,
+  shownPooled,
+  shownValue,
+  tau2Text,
+} from './format';
 import { el, SVG_NAMESPACE, textEl, type SvgNode } from './svgTree';
 
 export interface ForestPlotOptions {
@@ -21,35 +38,7 @@ export interface ForestPlotOptions {
   theme?: 'css' | 'print';
 }
 
-// ---------------------------------------------------------------------------------------------------------
-// Numbers
-
 const MINUS = '\u2212';
-
-/** Fixed decimals with a true minus sign; never "−0.00"; "–" for a missing number. */
-export function formatNumber(value: number | null | undefined, decimals: number): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return '–';
-  const fixed = value.toFixed(decimals);
-  if (/^-0(\.0*)?$/.test(fixed)) return fixed.slice(1);
-  return fixed.replace(/^-/, MINUS);
-}
-
-/** "p < 0.001" or "p = 0.394". */
-export function formatP(p: number | null | undefined): string {
-  if (p === null || p === undefined || !Number.isFinite(p)) return 'p = –';
-  if (p < 0.001) return 'p < 0.001';
-  if (p > 0.999) return 'p > 0.999';
-  return `p = ${p.toFixed(3)}`;
-}
-
-/** A variance such as τ²: two decimals, or two significant digits when small. */
-export function formatSmall(value: number | null | undefined): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return '–';
-  if (value === 0) return '0';
-  if (Math.abs(value) >= 0.01) return formatNumber(value, 2);
-  if (Math.abs(value) < 0.0001) return value > 0 ? '< 0.0001' : formatNumber(value, 4);
-  return formatNumber(Number(value.toPrecision(2)), -Math.floor(Math.log10(Math.abs(value))) + 1);
-}
 
 /** A tick label: as few decimals as the value needs ("0.05", "1", "−0.5"). */
 function tickLabel(value: number): string {
@@ -57,53 +46,6 @@ function tickLabel(value: number): string {
   if (clean === 0) return '0';
   const text = String(clean);
   return text.includes('e') ? formatNumber(clean, 6).replace(/\.?0+$/, '') : text.replace(/^-/, MINUS);
-}
-
-/** The estimate's name in column headers. */
-export const MEASURE_SHORT: Record<string, string> = {
-  MD: 'MD',
-  SMD: 'SMD',
-  RR: 'RR',
-  OR: 'OR',
-  RD: 'RD',
-  COR: 'r',
-};
-
-/** The axis title of each measure. */
-export const MEASURE_AXIS: Record<string, string> = {
-  MD: 'Mean difference',
-  SMD: "Standardized mean difference (Hedges' g)",
-  RR: 'Risk ratio (log scale)',
-  OR: 'Odds ratio (log scale)',
-  RD: 'Risk difference',
-  COR: 'Correlation (r)',
-};
-
-/** "Random effects (REML)", "Random effects (DL, Knapp-Hartung)", "Common effect". */
-export function modelText(a: Pick<AnalysisResult, 'model' | 'method' | 'ci_method'>): string {
-  if (a.model !== 'random') return 'Common effect';
-  return `Random effects (${a.method}${a.ci_method === 'hksj' ? ', Knapp-Hartung' : ''})`;
-}
-
-/** "τ² = 0.31", "τ² < 0.0001". */
-export function tau2Text(tau2: number | null | undefined): string {
-  const text = formatSmall(tau2);
-  return /^[<>]/.test(text) ? `τ² ${text}` : `τ² = ${text}`;
-}
-
-/** "τ² = 0.31, I² = 92.2%, Q(12) = 152.23, p < 0.001" (no τ² for the common-effect model). */
-export function heterogeneityText(f: PooledFigures, model: string): string {
-  const parts: string[] = [];
-  if (model === 'random') parts.push(tau2Text(f.tau2));
-  parts.push(`I² = ${formatNumber(f.i2, 1)}%`);
-  parts.push(`Q(${f.q_df ?? '–'}) = ${formatNumber(f.q, 2)}, ${formatP(f.q_p)}`);
-  return parts.join(', ');
-}
-
-/** "z = −3.97, p < 0.001", or "t(12) = …" under Knapp-Hartung. */
-export function overallTestText(f: PooledFigures): string {
-  const stat = f.test === 't' ? `t(${f.df ?? '–'})` : 'z';
-  return `${stat} = ${formatNumber(f.z, 2)}, ${formatP(f.p)}`;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -120,10 +62,11 @@ interface Scale {
 }
 
 function scaleOf(measure: string): Scale {
+  const display = (y: number) => shownValue(measure, y);
   if (measure === 'RR' || measure === 'OR')
-    return { log: true, display: Math.exp, position: Math.log, limits: [-Infinity, Infinity] };
-  if (measure === 'COR') return { log: false, display: Math.tanh, position: (r) => r, limits: [-1, 1] };
-  return { log: false, display: (y) => y, position: (y) => y, limits: [-Infinity, Infinity] };
+    return { log: true, display, position: Math.log, limits: [-Infinity, Infinity] };
+  if (measure === 'COR') return { log: false, display, position: (r) => r, limits: [-1, 1] };
+  return { log: false, display, position: (y) => y, limits: [-Infinity, Infinity] };
 }
 
 const NICE = [1, 2, 5];
@@ -253,30 +196,6 @@ function wrap(text: string, width: number, size = FONT): string[] {
   return lines;
 }
 
-/**
- * Decimals of estimates on the shown scale: 2, or more when the studies' intervals are narrower than 0.1
- * (risk differences), so that an interval never reads "[−0.01, −0.00]".
- */
-export function displayDecimals(analysis: Pick<AnalysisResult, 'measure' | 'studies'>): number {
-  const scale = scaleOf(analysis.measure);
-  const widths = analysis.studies
-    .map((s) => {
-      const ci = s.back_transformed?.ci ?? [scale.display(s.ci[0]), scale.display(s.ci[1])];
-      return ci[1] - ci[0];
-    })
-    .filter((w) => Number.isFinite(w) && w > 0)
-    .sort((x, y) => x - y);
-  const median = widths[Math.floor(widths.length / 2)];
-  let d = 2;
-  while (median !== undefined && median * 10 ** d < 10 && d < 4) d++;
-  return d;
-}
-
-/** The analysis' estimates on their shown scale: RR and OR exponentiated, COR as r (tanh). */
-export function shownValue(measure: string, y: number): number {
-  return scaleOf(measure).display(y);
-}
-
 const baseline = (mid: number, size = FONT) => mid + size * 0.35;
 
 /** The forest plot of one analysis (see the file comment). */
@@ -287,8 +206,9 @@ export function forestPlot(analysis: AnalysisResult, options: ForestPlotOptions 
   const scale = scaleOf(a.measure);
   const pooled = a.pooled && a.estimate !== null && a.ci !== null;
   const weighted = pooled && a.studies.some((s) => s.weight !== null);
-  const short = MEASURE_SHORT[a.measure] ?? (a.measure || 'Estimate');
-  const level = `${Math.round((a.level || 0.95) * 100)}%`;
+  const names = measureText(a.measure);
+  const short = names.short;
+  const level = levelText(a.level);
   const title = a.title ?? a.id;
 
   // Rows, top to bottom: subgroups with their studies and subtotals, or the studies; then the summaries.
@@ -304,7 +224,7 @@ export function forestPlot(analysis: AnalysisResult, options: ForestPlotOptions 
         rows.push({ kind: 'subtotal', subgroup: sg, weight });
         rows.push({
           kind: 'subtotal-note',
-          text: `${a.model === 'random' ? `${tau2Text(sg.tau2)}, ` : ''}I² = ${formatNumber(sg.i2, 1)}%, ${formatP(sg.q_p)}`,
+          text: `${a.model === 'random' ? `${tau2Text(sg.tau2)}, ` : ''}I² = ${formatPercent(sg.i2)}, ${formatP(sg.q_p)}`,
         });
       } else if (pooled) rows.push({ kind: 'subtotal-note', text: `k = ${sg.k}: not pooled` });
       rows.push({ kind: 'gap' });
@@ -324,15 +244,10 @@ export function forestPlot(analysis: AnalysisResult, options: ForestPlotOptions 
     yi: s.back_transformed?.yi ?? shown(s.yi),
     ci: (s.back_transformed?.ci ?? [shown(s.ci[0]), shown(s.ci[1])]) as [number, number],
   });
-  const pooledShown = (f: PooledFigures) =>
-    f.estimate === null || f.ci === null
-      ? null
-      : {
-          yi: f.back_transformed?.estimate ?? shown(f.estimate),
-          ci: (f.back_transformed?.ci ?? [shown(f.ci[0]), shown(f.ci[1])]) as [number, number],
-          pi:
-            f.back_transformed?.pi ?? (f.pi ? ([shown(f.pi[0]), shown(f.pi[1])] as [number, number]) : null),
-        };
+  const pooledShown = (f: PooledFigures) => {
+    const v = shownPooled(f, a.measure);
+    return v && { yi: v.estimate, ci: v.ci, pi: v.pi };
+  };
   const overall = pooled ? pooledShown(a) : null;
 
   // Columns' text.
@@ -369,7 +284,7 @@ export function forestPlot(analysis: AnalysisResult, options: ForestPlotOptions 
   const colWidth = (i: 0 | 1 | 2) => colWidths[i]!;
   const effectHeader = `${short} [${level} CI]`;
   const effectWidth = Math.max(colWidth(0) + colWidth(1) + colWidth(2), textWidth(effectHeader));
-  const weightText = (w: number | null) => (w === null ? '' : `${formatNumber(w, 1)}%`);
+  const weightText = (w: number | null) => (w === null ? '' : formatPercent(w));
   const weightWidth = weighted ? Math.max(textWidth('Weight'), 6 * digit) + 16 : 0;
 
   // Labels.
@@ -548,7 +463,7 @@ export function forestPlot(analysis: AnalysisResult, options: ForestPlotOptions 
       const cx = x(v.yi);
       const size = side(s);
       const label = truncate(s.label, labelWidth - 10);
-      const tooltip = `${s.label}${s.label === s.study ? '' : ` (${s.study})`}: ${short} ${f(v.yi)} [${f(v.ci[0])}, ${f(v.ci[1])}]${s.weight === null ? '' : `, weight ${formatNumber(s.weight, 1)}%`}`;
+      const tooltip = `${s.label}${s.label === s.study ? '' : ` (${s.study})`}: ${short} ${formatEstimate(v.yi, v.ci, decimals)}${s.weight === null ? '' : `, weight ${formatPercent(s.weight)}`}`;
       const arrow = (tip: number, dir: -1 | 1) =>
         el('polygon', {
           class: 'fp-ci fp-arrow',
@@ -657,7 +572,7 @@ export function forestPlot(analysis: AnalysisResult, options: ForestPlotOptions 
           textEl(
             'title',
             {},
-            `${row.kind === 'overall' ? summaryLabel : `${row.subgroup.label}, k = ${row.subgroup.k}`}: ${short} ${f(v.yi)} [${f(v.ci[0])}, ${f(v.ci[1])}]; ${heterogeneityText(fig, a.model)}; ${overallTestText(fig)}`,
+            `${row.kind === 'overall' ? summaryLabel : `${row.subgroup.label}, k = ${row.subgroup.k}`}: ${short} ${formatEstimate(v.yi, v.ci, decimals)}; ${heterogeneityText(fig, a.model)}; ${overallTestText(fig)}`,
           ),
           textEl(
             'text',
@@ -703,7 +618,7 @@ export function forestPlot(analysis: AnalysisResult, options: ForestPlotOptions 
       const x1 = clampX(x(p1));
       body.push(
         el('g', { class: 'fp-row fp-pi-row' }, [
-          textEl('title', {}, `${level} prediction interval: ${short} [${f(p0)}, ${f(p1)}]`),
+          textEl('title', {}, `${level} prediction interval: ${short} ${formatInterval([p0, p1], decimals)}`),
           textEl(
             'text',
             { class: 'fp-label', x: MARGIN, y: r(baseline(mid)), 'fill-opacity': 0.85, fill: 'currentColor' },
@@ -801,7 +716,7 @@ export function forestPlot(analysis: AnalysisResult, options: ForestPlotOptions 
           'text-anchor': 'middle',
           fill: 'currentColor',
         },
-        MEASURE_AXIS[a.measure] ?? a.measure,
+        names.axis,
       ),
     );
     children.push(el('g', { class: 'fp-axis', 'data-scale': scale.log ? 'log' : 'linear' }, axis));
@@ -815,7 +730,7 @@ export function forestPlot(analysis: AnalysisResult, options: ForestPlotOptions 
     notes.push({ text: `Test for overall effect: ${overallTestText(a)}`, cls: 'fp-het fp-test' });
     if (a.subgroup_test)
       notes.push({
-        text: `Test for subgroup differences: Q(${a.subgroup_test.df}) = ${formatNumber(a.subgroup_test.q, 2)}, ${formatP(a.subgroup_test.p)}`,
+        text: `Test for subgroup differences: ${qTestText(a.subgroup_test.q, a.subgroup_test.df, a.subgroup_test.p)}`,
         cls: 'fp-het fp-subgroup-test',
       });
   } else {
@@ -839,7 +754,7 @@ export function forestPlot(analysis: AnalysisResult, options: ForestPlotOptions 
   const height = Math.ceil(y + MARGIN - 4);
 
   const summary = pooled
-    ? `pooled ${short} ${f(overall!.yi)} [${f(overall!.ci[0])}, ${f(overall!.ci[1])}]`
+    ? `pooled ${short} ${formatEstimate(overall!.yi, overall!.ci, decimals)}`
     : 'not pooled';
   const studies = `${a.studies.length} ${a.studies.length === 1 ? 'study' : 'studies'}`;
   return el(

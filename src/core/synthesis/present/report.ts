@@ -3,7 +3,7 @@
 // any browser and printable. Every piece of record or protocol text is escaped; drawings come from
 // forestPlot() serialized by svgTree. Pure and deterministic: the caller passes the date.
 import { escapeXml, serializeSvg } from './svgTree';
-import type { AnalysisResult, PooledFigures, SideInput, StudyResult, SynthesisReport } from '../analysis';
+import type { AnalysisResult, SideInput, StudyResult, SynthesisReport } from '../analysis';
 import {
   armDetails,
   CHARACTERISTICS_COLUMNS,
@@ -12,17 +12,24 @@ import {
   SOURCE_TEXT,
   type StudyCharacteristics,
 } from '../characteristics';
+import { forestPlot } from './forestPlot';
 import {
   displayDecimals,
-  forestPlot,
+  estimateText,
+  formatAsGiven,
+  formatEstimate,
+  formatInterval,
   formatNumber,
-  formatP,
+  formatPercent,
+  formatSmall,
   heterogeneityText,
-  MEASURE_SHORT,
+  levelText,
+  measureText,
+  MISSING,
   modelText,
   overallTestText,
-  formatSmall,
-} from './forestPlot';
+  qTestText,
+} from './format';
 
 export interface SynthesisHtmlInput {
   /** The review's title (review.yaml `title`). */
@@ -35,31 +42,6 @@ export interface SynthesisHtmlInput {
 
 const esc = (text: string | number | null | undefined): string =>
   text === null || text === undefined ? '' : escapeXml(String(text));
-
-const MEASURE_NAME: Record<string, string> = {
-  MD: 'Mean difference (MD)',
-  SMD: "Standardized mean difference (SMD, Hedges' g)",
-  RR: 'Risk ratio (RR), pooled as log RR',
-  OR: 'Odds ratio (OR), pooled as log OR',
-  RD: 'Risk difference (RD)',
-  COR: "Correlation (r), pooled as Fisher's z",
-};
-
-/** A number as the input was given, to at most `digits` decimals ("5.9", "1.012"). */
-function plain(value: number | undefined, digits = 3): string {
-  if (value === undefined || !Number.isFinite(value)) return '–';
-  const rounded = Number(value.toFixed(digits));
-  return formatNumber(rounded, decimalsOf(rounded));
-}
-
-function decimalsOf(value: number): number {
-  const text = String(value);
-  return text.includes('.') ? text.length - text.indexOf('.') - 1 : 0;
-}
-
-function interval(ci: readonly [number, number] | null | undefined, decimals: number): string {
-  return ci ? `[${formatNumber(ci[0], decimals)}, ${formatNumber(ci[1], decimals)}]` : '–';
-}
 
 function cell(content: string, cls?: string): string {
   return `<td${cls ? ` class="${cls}"` : ''}>${content}</td>`;
@@ -79,10 +61,10 @@ ${rows.join('\n')}
 }
 
 function sideText(side: SideInput | undefined, dichotomous: boolean): string {
-  if (!side) return '–';
+  if (!side) return MISSING;
   const values = dichotomous
-    ? `${plain(side.events, 0)}/${plain(side.n, 0)}`
-    : `${plain(side.n, 0)} / ${plain(side.mean)} (${plain(side.sd)})`;
+    ? `${formatAsGiven(side.events, 0)}/${formatAsGiven(side.n, 0)}`
+    : `${formatAsGiven(side.n, 0)} / ${formatAsGiven(side.mean)} (${formatAsGiven(side.sd)})`;
   const arms = side.arms.length > 0 ? `<span class="sub">${esc(side.arms.join(' + '))}</span>` : '';
   return `<span class="nw">${esc(values)}</span>${arms}`;
 }
@@ -92,10 +74,10 @@ function studyRows(
   decimals: number,
 ): { headers: { text: string; cls?: string }[]; rows: string[] } {
   const back = a.studies.some((s) => s.back_transformed);
-  const short = MEASURE_SHORT[a.measure] ?? a.measure;
+  const short = measureText(a.measure).short;
   const correlation = a.measure === 'COR';
   const dichotomous = a.measure === 'RR' || a.measure === 'OR' || a.measure === 'RD';
-  const level = `${Math.round(a.level * 100)}% CI`;
+  const level = `${levelText(a.level)} CI`;
   const conversions = a.studies.some((s) => s.conversions.length > 0);
   const headers = [
     { text: 'Study' },
@@ -124,8 +106,8 @@ function studyRows(
       ...(a.subgroups ? [cell(esc(s.subgroup))] : []),
       ...(correlation
         ? [
-            cell(r ? `${esc(plain(r.r))}<span class="sub">${esc(r.source)}</span>` : '–'),
-            cell(esc(r ? plain(r.n, 0) : '–'), 'num'),
+            cell(r ? `${esc(formatAsGiven(r.r))}<span class="sub">${esc(r.source)}</span>` : MISSING),
+            cell(esc(r ? formatAsGiven(r.n, 0) : MISSING), 'num'),
           ]
         : [
             cell(sideText(s.inputs.experimental, dichotomous)),
@@ -133,20 +115,18 @@ function studyRows(
           ]),
       cell(esc(formatNumber(s.yi, 4)), 'num'),
       cell(esc(formatNumber(s.vi, 4)), 'num'),
-      cell(esc(interval(s.ci, 4)), 'num'),
+      cell(esc(formatInterval(s.ci, 4)), 'num'),
       ...(back
         ? [
             cell(
               s.back_transformed
-                ? esc(
-                    `${formatNumber(s.back_transformed.yi, decimals)} ${interval(s.back_transformed.ci, decimals)}`,
-                  )
-                : '–',
+                ? esc(formatEstimate(s.back_transformed.yi, s.back_transformed.ci, decimals))
+                : MISSING,
               'num',
             ),
           ]
         : []),
-      cell(esc(s.weight === null ? '–' : `${formatNumber(s.weight, 1)}%`), 'num'),
+      cell(esc(formatPercent(s.weight)), 'num'),
       cell(esc(s.source)),
       ...(conversions
         ? [
@@ -163,27 +143,16 @@ function studyRows(
   return { headers, rows };
 }
 
-/** "RR 0.49 [0.34, 0.70]" on the shown scale, with the pooled scale in brackets for transformed measures. */
-function estimateText(f: PooledFigures, measure: string, decimals: number): string {
-  const short = MEASURE_SHORT[measure] ?? measure;
-  if (f.estimate === null || f.ci === null) return '–';
-  const shown = f.back_transformed
-    ? `${short} ${formatNumber(f.back_transformed.estimate, decimals)} ${interval(f.back_transformed.ci, decimals)}`
-    : `${short} ${formatNumber(f.estimate, decimals)} ${interval(f.ci, decimals)}`;
-  return shown;
-}
-
 function pooledSection(a: AnalysisResult, decimals: number): string {
   if (!a.pooled || a.estimate === null) {
     const why = a.reason ?? 'no pooled estimate.';
     return `<p class="note">${esc(a.runnable ? 'Not pooled' : 'Cannot run')}: ${esc(why)}</p>`;
   }
-  const scaleName =
-    a.measure === 'RR' || a.measure === 'OR' ? `log ${a.measure}` : a.measure === 'COR' ? "Fisher's z" : null;
+  const scaleName = measureText(a.measure).pooledAs;
   const lines = [
     `<li><strong>${esc(modelText(a))}, k = ${esc(a.k)}:</strong> ${esc(estimateText(a, a.measure, decimals))}${
       scaleName
-        ? ` <span class="muted">(${esc(scaleName)} ${esc(formatNumber(a.estimate, 4))} ${esc(interval(a.ci, 4))}, SE ${esc(formatNumber(a.se, 4))})</span>`
+        ? ` <span class="muted">(${esc(scaleName)} ${esc(formatEstimate(a.estimate, a.ci, 4))}, SE ${esc(formatNumber(a.se, 4))})</span>`
         : ` <span class="muted">(SE ${esc(formatNumber(a.se, 4))})</span>`
     }</li>`,
     `<li>Test for overall effect: ${esc(overallTestText(a))}</li>`,
@@ -191,7 +160,7 @@ function pooledSection(a: AnalysisResult, decimals: number): string {
   if (a.pi) {
     const pi = a.back_transformed?.pi ?? a.pi;
     lines.push(
-      `<li>${esc(`${Math.round(a.level * 100)}% prediction interval: ${interval(pi, decimals)}`)}</li>`,
+      `<li>${esc(`${levelText(a.level)} prediction interval: ${formatInterval(pi, decimals)}`)}</li>`,
     );
   }
   const extra = a.model === 'random' && a.tau2_se !== null ? ` (SE of τ² ${formatNumber(a.tau2_se, 4)})` : '';
@@ -209,21 +178,21 @@ function subgroupSection(a: AnalysisResult, decimals: number): string {
       cell(esc(s.label)),
       cell(esc(s.k), 'num'),
       cell(esc(pooled ? estimateText(s, a.measure, decimals) : `not pooled`), 'num'),
-      cell(esc(pooled && a.model === 'random' ? formatSmall(s.tau2) : '–'), 'num'),
-      cell(esc(pooled ? `${formatNumber(s.i2, 1)}%` : '–'), 'num'),
-      cell(esc(pooled ? `Q(${s.q_df}) = ${formatNumber(s.q, 2)}, ${formatP(s.q_p)}` : '–'), 'num'),
-      cell(esc(pooled ? overallTestText(s) : '–'), 'num'),
+      cell(esc(pooled && a.model === 'random' ? formatSmall(s.tau2) : MISSING), 'num'),
+      cell(esc(pooled ? formatPercent(s.i2) : MISSING), 'num'),
+      cell(esc(pooled ? qTestText(s.q, s.q_df, s.q_p) : MISSING), 'num'),
+      cell(esc(pooled ? overallTestText(s) : MISSING), 'num'),
     ].join('')}</tr>`;
   });
   const test = a.subgroup_test
-    ? `<p>Test for subgroup differences: ${esc(`Q(${a.subgroup_test.df}) = ${formatNumber(a.subgroup_test.q, 2)}, ${formatP(a.subgroup_test.p)}`)} <span class="muted">(${esc(a.subgroup_test.method)})</span></p>`
+    ? `<p>Test for subgroup differences: ${esc(qTestText(a.subgroup_test.q, a.subgroup_test.df, a.subgroup_test.p))} <span class="muted">(${esc(a.subgroup_test.method)})</span></p>`
     : '';
   return `<h3>Subgroups</h3>
 ${table(
   [
     { text: 'Subgroup' },
     { text: 'k', cls: 'num' },
-    { text: `Estimate [${Math.round(a.level * 100)}% CI]`, cls: 'num' },
+    { text: `Estimate [${levelText(a.level)} CI]`, cls: 'num' },
     { text: 'τ²', cls: 'num' },
     { text: 'I²', cls: 'num' },
     { text: 'Heterogeneity', cls: 'num' },
@@ -265,12 +234,12 @@ ${table(
 function settings(a: AnalysisResult): string {
   const items: [string, string][] = [];
   if (a.outcome) items.push(['Outcome', a.outcome]);
-  items.push(['Measure', MEASURE_NAME[a.measure] ?? a.measure]);
+  items.push(['Measure', measureText(a.measure).name]);
   items.push(['Model', a.model === 'random' ? 'Random effects' : 'Common effect']);
   if (a.model === 'random') items.push(['τ² estimator', a.method]);
   items.push([
     'Confidence intervals',
-    `${Math.round(a.level * 100)}%, ${a.ci_method === 'hksj' ? 'Knapp-Hartung (t distribution)' : 'normal (z)'}`,
+    `${levelText(a.level)}, ${a.ci_method === 'hksj' ? 'Knapp-Hartung (t distribution)' : 'normal (z)'}`,
   ]);
   items.push(['Studies', `${a.studies.length} included, ${a.excluded.length} excluded`]);
   return `<dl class="settings">${items.map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${esc(v)}</dd></div>`).join('')}</dl>`;
@@ -293,7 +262,7 @@ function analysisSection(a: AnalysisResult, index: number): string {
   ];
   if (a.studies.length > 0) {
     parts.push(
-      `<figure class="forest">${serializeSvg(forestPlot(a, { width: 900 }))}<figcaption>Forest plot: squares sized by weight with ${esc(Math.round(a.level * 100))}% confidence intervals${a.pooled ? ', the pooled estimate as a diamond' : ''}${a.pi ? ' and the prediction interval below it' : ''}.</figcaption></figure>`,
+      `<figure class="forest">${serializeSvg(forestPlot(a, { width: 900 }))}<figcaption>Forest plot: squares sized by weight with ${esc(levelText(a.level))} confidence intervals${a.pooled ? ', the pooled estimate as a diamond' : ''}${a.pi ? ' and the prediction interval below it' : ''}.</figcaption></figure>`,
     );
   }
   parts.push('<h3>Pooled result</h3>', pooledSection(a, decimals));
