@@ -40,12 +40,12 @@ import {
 } from '../shared/protocol';
 import { onCustomRequest } from './customRequest';
 import { pathToUri, uriToPath } from './overlayFileSystem';
-import type { ReviewSession } from './reviewSession';
+import type { ReviewWorkspace } from '../core/workspace/reviewWorkspace';
 
 export interface AdjudicationContext {
   connection: Connection;
-  sessionOf: (path: string) => Promise<ReviewSession | undefined>;
-  sessions: () => ReviewSession[];
+  sessionOf: (path: string) => Promise<ReviewWorkspace | undefined>;
+  sessions: () => ReviewWorkspace[];
   /** Open buffer or file on disk. */
   readText: (path: string) => Promise<string | undefined>;
   openDocument: (uri: string) => TextDocument | undefined;
@@ -79,7 +79,7 @@ async function adjudicator(context: AdjudicationContext, uri: string): Promise<A
 async function studyOfUri(
   context: AdjudicationContext,
   uri: string,
-): Promise<{ session: ReviewSession; study: StudyComparison; path: string } | undefined> {
+): Promise<{ session: ReviewWorkspace; study: StudyComparison; path: string } | undefined> {
   const path = uriToPath(uri);
   if (!path) return undefined;
   const session = await context.sessionOf(path);
@@ -288,7 +288,7 @@ export function registerAdjudication(context: AdjudicationContext): void {
       const result: DisagreementsResult = { studies: [] };
       for (const session of context.sessions()) {
         await session.current();
-        for (const study of session.allStudies().sort((x, y) => (x.study < y.study ? -1 : 1))) {
+        for (const study of (await session.allStudies()).sort((x, y) => (x.study < y.study ? -1 : 1))) {
           const [a, b] = study.records;
           // Each record is parsed with positions once, and only if it has a disagreement to place.
           const locators = new Map<unknown, YamlLocator>();

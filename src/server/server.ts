@@ -25,7 +25,6 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { checkRecord } from '../core/workspace/check';
 import { complete, snippetToPlainText } from '../core/editor/completion';
 import { completionContext } from '../core/yaml/cursor';
 import type { Diagnostic, Severity } from '../core/common/diagnostic';
@@ -38,8 +37,7 @@ import { newRecord } from '../core/review/newRecord';
 import { findReviewRoot, readTextFile, resolveInsideReview, REVIEW_FILE } from '../core/review/review';
 import { reviewFileSchemaValidator, type CompiledSchema } from '../core/schema/schema';
 import { toIdPath } from '../core/record/idPath';
-import { isPlainObject } from '../core/common/values';
-import { parseYaml, valueOnlyFile, yamlValue, type YamlFile } from '../core/yaml/yamlDocument';
+import { parseYaml, type YamlFile } from '../core/yaml/yamlDocument';
 import {
   Methods,
   type CheckReviewResult,
@@ -58,7 +56,8 @@ import { registerAdjudication, resolutionActions, type AdjudicationContext } fro
 import { ReviewFolderWatcher } from './fileWatcher';
 import { hasTransportArgument, LAUNCH_USAGE } from './launch';
 import { OverlayFileSystem, pathToUri, uriToPath } from './overlayFileSystem';
-import { ReviewSession } from './reviewSession';
+import { ServedReview } from './servedReview';
+import type { ReviewWorkspace } from '../core/workspace/reviewWorkspace';
 import { registerSynthesis } from './synthesis';
 
 if (!hasTransportArgument(process.argv.slice(2))) {
@@ -71,7 +70,7 @@ const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const documentsByPath = new Map<string, TextDocument>();
 const fs = new OverlayFileSystem((path) => documentsByPath.get(path));
-const sessions = new Map<string, ReviewSession>();
+const sessions = new Map<string, ServedReview>();
 
 let workspaceRoots: string[] = [];
 let trusted = true;
@@ -156,19 +155,33 @@ function publish(uri: string, diagnostics: Diagnostic[], root: string): void {
   });
 }
 
-function sessionFor(root: string): ReviewSession {
-  let session = sessions.get(root);
-  if (!session) {
-    session = new ReviewSession(root, fs, publish, () => trusted);
-    sessions.set(root, session);
+function servedReview(root: string): ServedReview {
+  let served = sessions.get(root);
+  if (!served) {
+    served = new ServedReview(
+      root,
+      fs,
+      publish,
+      () => trusted,
+      () => documentsByPath.keys(),
+    );
+    sessions.set(root, served);
   }
-  return session;
+  return served;
+}
+
+function sessionFor(root: string): ReviewWorkspace {
+  return servedReview(root).workspace;
+}
+
+function workspaces(): ReviewWorkspace[] {
+  return [...sessions.values()].map((s) => s.workspace);
 }
 
 /** The review a file belongs to: the deepest known review folder above it, or one found by walking up. */
-async function sessionOf(path: string): Promise<ReviewSession | undefined> {
-  let best: ReviewSession | undefined;
-  for (const session of sessions.values()) {
+async function sessionOf(path: string): Promise<ReviewWorkspace | undefined> {
+  let best: ReviewWorkspace | undefined;
+  for (const session of workspaces()) {
     if (
       (session.contains(path) || nodePath.dirname(path) === session.root) &&
       (!best || session.root.length > best.root.length)
@@ -186,9 +199,9 @@ async function sessionOf(path: string): Promise<ReviewSession | undefined> {
 }
 
 /** The deepest review folder a path is inside of. */
-function sessionContaining(path: string): ReviewSession | undefined {
-  let best: ReviewSession | undefined;
-  for (const session of sessions.values())
+function sessionContaining(path: string): ReviewWorkspace | undefined {
+  let best: ReviewWorkspace | undefined;
+  for (const session of workspaces())
     if (session.contains(path) && (!best || session.root.length > best.root.length)) best = session;
   return best;
 }
@@ -221,7 +234,7 @@ async function checkWorkspace(): Promise<CheckReviewResult> {
   // Watching starts before checking, so that no change on disk falls between the two.
   await watchReviewFolders();
   const totals = { files: 0, errors: 0, warnings: 0 };
-  for (const session of sessions.values()) {
+  for (const session of workspaces()) {
     const summary = await session.checkAll();
     totals.files += summary.files;
     totals.errors += summary.errors;
@@ -299,7 +312,7 @@ function parsedDocument(document: TextDocument): YamlFile {
 /** The schema that governs a document: the review's record schema, or the bundled one of review.yaml. */
 async function schemaOf(
   document: TextDocument,
-): Promise<{ schema: CompiledSchema; session: ReviewSession; path: string } | undefined> {
+): Promise<{ schema: CompiledSchema; session: ReviewWorkspace; path: string } | undefined> {
   const path = uriToPath(document.uri);
   if (!path) return undefined;
   const session = await sessionOf(path);
@@ -509,7 +522,7 @@ async function readRecordText(path: string): Promise<string | undefined> {
 const adjudication: AdjudicationContext = {
   connection,
   sessionOf,
-  sessions: () => [...sessions.values()],
+  sessions: workspaces,
   readText: readRecordText,
   openDocument: (uri) => documents.get(uri),
   clientUriOf,
@@ -520,10 +533,8 @@ const adjudication: AdjudicationContext = {
 registerAdjudication(adjudication);
 registerSynthesis({
   connection,
-  sessions: () => [...sessions.values()],
+  sessions: workspaces,
   discover: async () => void (await checkWorkspace()),
-  fs,
-  openDocument: (path) => documentsByPath.get(path),
   clientUriOf,
 });
 
@@ -575,52 +586,18 @@ onCustomRequest(
     const wanted = params.uri ? uriToPath(params.uri) : undefined;
     const result: ProgressResult = { reviews: [] };
     const targets = wanted
-      ? [await sessionOf(wanted)].filter((s): s is ReviewSession => !!s)
-      : [...sessions.values()];
+      ? [await sessionOf(wanted)].filter((s): s is ReviewWorkspace => !!s)
+      : workspaces();
     for (const session of targets) {
-      const review = await session.current();
-      const records = (await session.records()).filter(
-        (r) => !wanted || nodePath.join(session.root, r.path) === wanted,
-      );
-      const infos: RecordProgressInfo[] = [];
-      for (const record of records) {
-        const full = nodePath.join(session.root, record.path);
-        const open = documentsByPath.get(full);
-        const text = open ? open.getText() : await readRecordText(full);
-        if (text === undefined) continue;
-        // Totals need no positions: the data is read fast and errors come from the last validation.
-        const value = yamlValue(text);
-        const progress = recordProgress(valueOnlyFile(text, value), review.schema);
-        const status = isPlainObject(value) && typeof value.status === 'string' ? value.status : undefined;
-        // An open buffer may be ahead of its debounced validation: it is checked now (there are few).
-        const errors = open
-          ? checkRecord(review, record, text).filter((d) => d.severity === 'error').length
-          : (session.errorCount(record.path) ?? 0);
-        infos.push({
-          uri: open?.uri ?? pathToUri(full),
-          path: record.path,
-          study: record.study,
-          reviewer: record.reviewer,
-          status,
-          filled: progress.filled,
-          required: progress.required,
-          notReported: progress.notReported,
-          errors,
-        });
-      }
-      const sum = (f: (r: RecordProgressInfo) => number) => infos.reduce((s, r) => s + f(r), 0);
+      const progress = await session.progress(wanted ? session.relative(wanted) : undefined);
       result.reviews.push({
         rootUri: pathToUri(session.root),
-        title: review.config.title,
-        records: infos,
-        totals: {
-          records: infos.length,
-          complete: infos.filter((r) => r.status === 'complete').length,
-          filled: sum((r) => r.filled),
-          required: sum((r) => r.required),
-          notReported: sum((r) => r.notReported),
-          errors: sum((r) => r.errors),
-        },
+        title: progress.title,
+        records: progress.records.map((record): RecordProgressInfo => ({
+          uri: clientUriOf(session.absolute(record.path)),
+          ...record,
+        })),
+        totals: progress.totals,
       });
     }
     return result;
@@ -654,7 +631,7 @@ onCustomRequest(
 connection.onRequest(new RequestType0<ReviewInfo[], void>(Methods.reviews), async () => {
   if (sessions.size === 0) await checkWorkspace();
   const infos: ReviewInfo[] = [];
-  for (const session of sessions.values()) {
+  for (const session of workspaces()) {
     const review = await session.current();
     const studies = [
       ...new Set((await session.records()).map((r) => r.study).filter((s): s is string => !!s)),
@@ -676,7 +653,7 @@ onCustomRequest(
   { rootUri: 'string', study: 'string', reviewer: 'string' },
   async ({ rootUri, study, reviewer }) => {
     const root = uriToPath(rootUri);
-    const session = root ? sessions.get(root) : undefined;
+    const session = root ? sessions.get(root)?.workspace : undefined;
     if (!session) return { error: 'No review is open at that folder.' };
     const record = newRecord(await session.current(), study, reviewer);
     if ('error' in record) return { error: record.error };

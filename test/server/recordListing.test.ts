@@ -1,4 +1,4 @@
-// The session lists the review's records once and again only when files are created or deleted: an edit
+// The review workspace lists the review's records once and again only when files are created or deleted: an edit
 // (a keystroke in an open record) never lists the folders, so its cost does not grow with the review.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -7,10 +7,10 @@ import * as os from 'node:os';
 import * as nodePath from 'node:path';
 import { type ReviewFileSystem } from '../../src/core/review/fileSystem';
 import { nodeFileSystem } from '../../src/node/fileSystem';
-import { ReviewSession } from '../../src/server/reviewSession';
+import { ReviewWorkspace } from '../../src/core/workspace/reviewWorkspace';
 import { EXAMPLE } from './lspClient';
 
-describe('the record listing of a review session', () => {
+describe('the record listing of a review workspace', () => {
   const root = mkdtempSync(nodePath.join(os.tmpdir(), 'study-listing-'));
   after(() => rmSync(root, { recursive: true, force: true }));
   cpSync(EXAMPLE, root, { recursive: true });
@@ -22,13 +22,7 @@ describe('the record listing of a review session', () => {
       return nodeFileSystem.readDirectory(path);
     },
   };
-  const published = new Map<string, number>();
-  const session = new ReviewSession(
-    root,
-    fs,
-    (uri, diagnostics) => published.set(uri, diagnostics.length),
-    () => true,
-  );
+  const session = new ReviewWorkspace(root, fs, { trusted: () => true });
   const record = nodePath.join(root, 'records', 'ek', 'preschl-2011.study.yaml');
 
   test('edits of a record re-check it and its study without listing any folder', async () => {

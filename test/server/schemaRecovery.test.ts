@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as nodePath from 'node:path';
 import { type ReviewFileSystem } from '../../src/core/review/fileSystem';
 import { nodeFileSystem } from '../../src/node/fileSystem';
-import { ReviewSession } from '../../src/server/reviewSession';
+import { ReviewWorkspace } from '../../src/core/workspace/reviewWorkspace';
 import {
   EXAMPLE,
   FileChangeType,
@@ -90,7 +90,7 @@ describe('a broken extraction schema, then fixed on disk', () => {
   });
 });
 
-describe('ReviewSession: the loading cache', () => {
+describe('ReviewWorkspace: the loading cache', () => {
   let root: string;
 
   before(() => {
@@ -114,12 +114,7 @@ describe('ReviewSession: the loading cache', () => {
         return bytes;
       },
     };
-    const session = new ReviewSession(
-      root,
-      fs,
-      () => undefined,
-      () => true,
-    );
+    const session = new ReviewWorkspace(root, fs, { trusted: () => true });
     const first = session.current();
     while (schemaReads === 0) await new Promise((resolve) => setTimeout(resolve, 5));
 

@@ -35,7 +35,7 @@ export interface RecordUsage {
   groups: string[];
 }
 
-function usageOf(value: unknown): RecordUsage {
+export function usageOf(value: unknown): RecordUsage {
   const summary = synthesisUsageFromRecords([value]);
   const outcomes: [string, string | undefined][] = [];
   for (const [id, types] of summary.outcomes) {
@@ -45,22 +45,34 @@ function usageOf(value: unknown): RecordUsage {
   return { outcomes, groups: [...summary.groups] };
 }
 
-function mergeUsage(reports: FileReport[]): SynthesisUsage {
+export function mergeUsage(usages: Iterable<RecordUsage | undefined>): SynthesisUsage {
   const outcomes = new Map<string, Set<string>>();
   const groups = new Set<string>();
-  for (const report of reports) {
-    for (const [id, type] of report.usage?.outcomes ?? []) {
+  for (const usage of usages) {
+    for (const [id, type] of usage?.outcomes ?? []) {
       const types = outcomes.get(id) ?? new Set<string>();
       if (type !== undefined) types.add(type);
       outcomes.set(id, types);
     }
-    for (const group of report.usage?.groups ?? []) groups.add(group);
+    for (const group of usage?.groups ?? []) groups.add(group);
   }
   return { outcomes, groups };
 }
 
 /** Checks of the analyses against what the records use (the other analysis checks run on review.yaml alone). */
 const USAGE_CODES = new Set(['analysis-unknown-outcome', 'analysis-outcome-type', 'analysis-unknown-group']);
+
+/** review.yaml's analyses checked against what `recordCount` records use (none checked without records). */
+export function reviewUsageDiagnostics(
+  review: Review,
+  usage: SynthesisUsage,
+  recordCount: number,
+): Diagnostic[] {
+  if (!review.reviewFile || review.config.synthesis.analyses.length === 0 || recordCount === 0) return [];
+  return validateAnalysesConfig(review.reviewFile, new YamlLocator(review.reviewFile), { usage }).filter(
+    (d) => USAGE_CODES.has(d.code),
+  );
+}
 
 export interface CheckReport {
   files: FileReport[];
@@ -160,13 +172,9 @@ export async function checkOpenedReview(
 
   const results = await checkRecords(review, records);
   for (const { path, diagnostics } of results) reports.set(path, diagnostics);
-  if (review.reviewFile && review.config.synthesis.analyses.length > 0 && results.length > 0) {
-    const usage = mergeUsage(results);
-    const usageChecks = validateAnalysesConfig(review.reviewFile, new YamlLocator(review.reviewFile), {
-      usage,
-    });
-    reports.get(REVIEW_FILE)!.push(...usageChecks.filter((d) => USAGE_CODES.has(d.code)));
-  }
+  reports
+    .get(REVIEW_FILE)!
+    .push(...reviewUsageDiagnostics(review, mergeUsage(results.map((r) => r.usage)), results.length));
   if (options.unresolvedDisagreements) {
     for (const [path, diagnostics] of await unresolvedAdjudication(review, records, fs))
       reports.set(path, [...(reports.get(path) ?? []), ...diagnostics]);
