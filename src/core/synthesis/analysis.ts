@@ -9,6 +9,7 @@ import { valuesAgree } from '../dual/compare';
 import { isPlainObject } from '../common/values';
 import { WHOLE_SAMPLE } from '../record/rules';
 import { diskReader, groupByStudy, type RecordReader } from '../dual/studyPairs';
+import { speaker } from '../dual/speaker';
 import { readAnalyses, type AnalysisConfig, type ParsedAnalysis } from './analysisConfig';
 import { combineContinuous, combineDichotomous } from './stats/combineGroups';
 import {
@@ -304,46 +305,58 @@ export function readDisagreements(
   return out.filter((d) => !whole.some((w) => d.path !== w && d.path.startsWith(`${w}.`)));
 }
 
-type Speaker = { record: Obj; source: 'consensus' | 'agreed' } | { reason: string };
+type Spoken = { record: Obj; source: 'consensus' | 'agreed' } | { reason: string };
 
-function speakingRecord(study: StudyRecords, analysis: AnalysisConfig, tolerance: number): Speaker {
-  if (study.consensus) {
-    if (!study.consensus.value)
-      return { reason: `its consensus record (${study.consensus.path}) cannot be read as a YAML mapping` };
-    return { record: study.consensus.value, source: 'consensus' };
+const names = (records: readonly { reviewer: string }[]) => records.map((r) => r.reviewer).join(' and ');
+
+/** The record that speaks for the study in this analysis, or why none does. */
+function speakingRecord(study: StudyRecords, analysis: AnalysisConfig, tolerance: number): Spoken {
+  // Blinding hides nothing here: a study whose records are not both complete is excluded either way.
+  const classified = speaker(study, {
+    blind: false,
+    compare: (a, b) => ({ disagreements: readDisagreements(a.value, b.value, analysis, tolerance) }),
+  });
+  if (classified.speaks) return { record: classified.speaks.record.value, source: classified.speaks.source };
+  if (classified.consensus.state === 'unreadable')
+    return {
+      reason: `its consensus record (${classified.consensus.record.path}) cannot be read as a YAML mapping`,
+    };
+  const reviewers = classified.reviewers;
+  switch (reviewers.kind) {
+    case 'none':
+      return { reason: 'no record' };
+    case 'agreed':
+      // Spoken above; kept for the type's sake.
+      return { record: reviewers.records[0].value, source: 'agreed' };
+    case 'disagreed': {
+      const [a, b] = reviewers.records;
+      const disagreements = reviewers.comparison.disagreements;
+      // When both records leave the study out for the same reason (no control arm, say), that is the reason.
+      const fromA = extract(a.value, analysis);
+      const fromB = extract(b.value, analysis);
+      if ('reason' in fromA && 'reason' in fromB && fromA.reason === fromB.reason)
+        return { reason: fromA.reason };
+      const shown = disagreements
+        .slice(0, 3)
+        .map((d) => `${d.path} (${a.reviewer}: ${show(d.a)}, ${b.reviewer}: ${show(d.b)})`);
+      const more = disagreements.length > 3 ? ` and ${disagreements.length - 3} more` : '';
+      return {
+        reason: `unresolved disagreement${disagreements.length === 1 ? '' : 's'} on ${shown.join('; ')}${more}; adjudicate the study`,
+      };
+    }
+    default: {
+      if (reviewers.kind === 'single' || reviewers.records.length < 2)
+        return {
+          reason: `only ${reviewers.records[0].reviewer} has extracted it (a second record or a consensus record is needed)`,
+        };
+      if (reviewers.unreadable.length > 0)
+        return { reason: `the record of ${names(reviewers.unreadable)} cannot be read as a YAML mapping` };
+      const drafts = reviewers.waiting;
+      return {
+        reason: `${names(drafts)} ${drafts.length === 1 ? 'has' : 'have'} not completed the record yet (both records must be complete, or the study adjudicated)`,
+      };
+    }
   }
-  const [a, b] = study.reviewers;
-  if (!a) return { reason: 'no record' };
-  if (!b)
-    return {
-      reason: `only ${a.reviewer} has extracted it (a second record or a consensus record is needed)`,
-    };
-  const unreadable = [a, b].filter((r) => !r.value);
-  if (unreadable.length > 0)
-    return {
-      reason: `the record of ${unreadable.map((r) => r.reviewer).join(' and ')} cannot be read as a YAML mapping`,
-    };
-  const drafts = [a, b].filter((r) => r.status !== 'complete');
-  if (drafts.length > 0)
-    return {
-      reason: `${drafts.map((r) => r.reviewer).join(' and ')} ${drafts.length === 1 ? 'has' : 'have'} not completed the record yet (both records must be complete, or the study adjudicated)`,
-    };
-  const disagreements = readDisagreements(a.value, b.value, analysis, tolerance);
-  if (disagreements.length > 0) {
-    // When both records leave the study out for the same reason (no control arm, say), that is the reason.
-    const fromA = extract(a.value!, analysis);
-    const fromB = extract(b.value!, analysis);
-    if ('reason' in fromA && 'reason' in fromB && fromA.reason === fromB.reason)
-      return { reason: fromA.reason };
-    const shown = disagreements
-      .slice(0, 3)
-      .map((d) => `${d.path} (${a.reviewer}: ${show(d.a)}, ${b.reviewer}: ${show(d.b)})`);
-    const more = disagreements.length > 3 ? ` and ${disagreements.length - 3} more` : '';
-    return {
-      reason: `unresolved disagreement${disagreements.length === 1 ? '' : 's'} on ${shown.join('; ')}${more}; adjudicate the study`,
-    };
-  }
-  return { record: a.value!, source: 'agreed' };
 }
 
 // ---------------------------------------------------------------------------------------------------------

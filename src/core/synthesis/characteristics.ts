@@ -2,12 +2,13 @@
 // arms and the analysed outcomes' instruments, time points and scales, read from the record that speaks for
 // it. Pure and browser-safe: only types come from analysis.ts and review.ts (which read files).
 //
-// Which record speaks, as in DESIGN §4: the consensus record; else the two complete reviewer records when
-// they agree on everything shown here. Otherwise a characteristics table still wants a row, so the first
-// reviewer's record is shown as provisional, with the reason — except in a blinded review while the records
-// are not both complete: nothing of either is shown then, so the table cannot unblind anyone.
+// Which record speaks is dual/speaker.ts (DESIGN §4), with "agree" meaning agree on everything shown here.
+// Where no record speaks a characteristics table still wants a row, so the first readable reviewer's record
+// is shown as provisional, with the reason — except in a blinded review while the records are not both
+// complete: nothing of either is shown then, so the table cannot unblind anyone.
 import type { ReviewConfig } from '../review/review';
 import { valuesAgree } from '../dual/compare';
+import { speaker } from '../dual/speaker';
 import { isPlainObject } from '../common/values';
 import type { StudyRecord, StudyRecords } from './analysis';
 import { readAnalyses } from './analysisConfig';
@@ -174,48 +175,67 @@ export function studyCharacteristics(
       record,
       note,
     });
-    if (study.consensus?.value) return row('consensus', 'consensus', study.consensus.value, null);
-    const unreadableConsensus = study.consensus
-      ? `its consensus record (${study.consensus.path}) cannot be read as a YAML mapping; `
-      : '';
-    const readable = study.reviewers.filter((r) => r.value);
-    const complete = readable.filter((r) => r.status === 'complete');
-    const bothComplete = study.reviewers.length >= 2 && complete.length >= 2;
-    if (config.blind && !bothComplete) {
-      const waiting = study.reviewers.filter((r) => r.status !== 'complete');
-      const why =
-        study.reviewers.length < 2
-          ? 'only one reviewer has extracted it'
-          : `${names(waiting)} ${waiting.length === 1 ? 'has' : 'have'} not completed the record`;
-      return row('hidden', null, undefined, `${unreadableConsensus}blinded review: ${why}`);
+    const classified = speaker(study, {
+      blind: config.blind,
+      compare: (a, b) => ({
+        disagreements: differences(
+          shown(study.study, a.value, analysed),
+          shown(study.study, b.value, analysed),
+          tolerance,
+        ),
+      }),
+    });
+    if (classified.consensus.state === 'readable')
+      return row('consensus', 'consensus', classified.consensus.record.value, null);
+    const consensusNote =
+      classified.consensus.state === 'unreadable'
+        ? `its consensus record (${classified.consensus.record.path}) cannot be read as a YAML mapping`
+        : null;
+    const note = (why?: string) => [consensusNote, why].filter((p) => !!p).join('; ') || null;
+    const reviewers = classified.reviewers;
+    const notCompleted = (waiting: StudyRecord[]) =>
+      `${names(waiting)} ${waiting.length === 1 ? 'has' : 'have'} not completed the record`;
+    switch (reviewers.kind) {
+      case 'agreed': {
+        const [a, b] = reviewers.records;
+        return row('agreed', `${a.reviewer} + ${b.reviewer}`, a.value, note());
+      }
+      case 'disagreed': {
+        const [a, b] = reviewers.records;
+        const diff = reviewers.comparison.disagreements;
+        const more = diff.length > 3 ? ` and ${diff.length - 3} more` : '';
+        return row(
+          'provisional',
+          a.reviewer,
+          a.value,
+          note(
+            `${a.reviewer} and ${b.reviewer} differ on ${diff.slice(0, 3).join(', ')}${more}; not adjudicated`,
+          ),
+        );
+      }
+      case 'blinded':
+        return row(
+          'hidden',
+          null,
+          undefined,
+          note(
+            `blinded review: ${reviewers.records.length < 2 ? 'only one reviewer has extracted it' : notCompleted(reviewers.waiting)}`,
+          ),
+        );
+      default: {
+        // Not settled and not blinded: the first readable record, shown as provisional.
+        const first = classified.readable[0];
+        if (reviewers.kind === 'none' || !first)
+          return row('none', null, undefined, note('no readable record'));
+        const why =
+          reviewers.kind === 'single'
+            ? `only ${first.reviewer} has extracted it`
+            : classified.readable.length < 2
+              ? 'the other record cannot be read'
+              : notCompleted(reviewers.waiting);
+        return row('provisional', first.reviewer, first.value, note(why));
+      }
     }
-    if (bothComplete) {
-      const [a, b] = complete as [StudyRecord, StudyRecord];
-      const diff = differences(
-        shown(study.study, a.value!, analysed),
-        shown(study.study, b.value!, analysed),
-        tolerance,
-      );
-      if (diff.length === 0)
-        return row('agreed', `${a.reviewer} + ${b.reviewer}`, a.value, unreadableConsensus || null);
-      const more = diff.length > 3 ? ` and ${diff.length - 3} more` : '';
-      return row(
-        'provisional',
-        a.reviewer,
-        a.value,
-        `${unreadableConsensus}${a.reviewer} and ${b.reviewer} differ on ${diff.slice(0, 3).join(', ')}${more}; not adjudicated`,
-      );
-    }
-    const first = readable[0];
-    if (!first) return row('none', null, undefined, `${unreadableConsensus}no readable record`);
-    const waiting = study.reviewers.filter((r) => r.status !== 'complete');
-    const why =
-      study.reviewers.length < 2
-        ? `only ${first.reviewer} has extracted it`
-        : readable.length < 2
-          ? `the other record cannot be read`
-          : `${names(waiting)} ${waiting.length === 1 ? 'has' : 'have'} not completed the record`;
-    return row('provisional', first.reviewer, first.value, `${unreadableConsensus}${why}`);
   });
 }
 
