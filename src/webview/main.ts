@@ -11,7 +11,6 @@ import {
   formatPercent,
   levelText,
   measureText,
-  MISSING,
   modelText,
   overallTestText,
   shownPooled,
@@ -19,9 +18,10 @@ import {
 import type { AnalysisResult } from '../core/synthesis/analysis';
 import type { SynthesisDashboard, SynthesisViewModel } from '../core/synthesis/viewModel';
 import { el } from '../core/synthesis/present/svgTree';
+import { characteristicsHead, characteristicsRow, pompSection } from '../core/synthesis/present/tables';
 import type { HostMessage, PageMessage, PageState } from '../shared/webviewMessages';
 import { h, replaceChildren, type Child } from './dom';
-import { materializeSvg } from './svgDom';
+import { materializeHtml, materializeSvg } from './svgDom';
 
 interface VsCodeApi {
   postMessage(message: PageMessage): void;
@@ -199,43 +199,9 @@ function renderDashboard(d: SynthesisDashboard): void {
   );
 }
 
-function pompTable(a: AnalysisResult): HTMLElement | null {
-  if (!a.descriptive || a.descriptive.groups.length === 0) return null;
-  return h(
-    'div',
-    { class: 'pomp' },
-    h('h3', {}, 'Percent of maximum possible (POMP), per arm group'),
-    h(
-      'table',
-      { class: 'data' },
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          h('th', {}, 'Arm group'),
-          h('th', { class: 'num' }, 'k'),
-          h('th', { class: 'num' }, 'Mean'),
-          h('th', { class: 'num' }, 'Range'),
-        ),
-      ),
-      h(
-        'tbody',
-        {},
-        a.descriptive.groups.map((g) =>
-          h(
-            'tr',
-            { title: g.studies.map((s) => `${s.study}: ${formatNumber(s.pomp, 1)}`).join('\n') },
-            h('td', {}, g.group),
-            h('td', { class: 'num' }, g.k),
-            h('td', { class: 'num' }, formatNumber(g.mean, 1)),
-            h('td', { class: 'num' }, `${formatNumber(g.min, 1)}–${formatNumber(g.max, 1)}`),
-          ),
-        ),
-      ),
-    ),
-  );
+function pompOf(a: AnalysisResult): HTMLElement | null {
+  const tree = pompSection(a);
+  return tree && materializeHtml(tree);
 }
 
 function plotOf(a: AnalysisResult, width: number): Element {
@@ -284,7 +250,7 @@ function renderAnalysis(a: AnalysisResult, width: number): ReturnType<typeof sec
         : null,
     a.studies.length > 0 || a.pooled ? h('div', { class: 'plot' }, plotOf(a, width)) : null,
     excluded,
-    pompTable(a),
+    pompOf(a),
   );
   return s;
 }
@@ -342,44 +308,20 @@ function renderCharacteristics(model: SynthesisViewModel): void {
     characteristicsColumns = columns;
     characteristicsRows.clear();
     characteristicsBody = h('tbody', {});
-    replaceChildren(
-      characteristics.body,
-      h(
-        'div',
-        { class: 'table-scroll' },
-        h(
-          'table',
-          { class: 'data characteristics' },
-          h(
-            'thead',
-            {},
-            h(
-              'tr',
-              {},
-              table.columns.map((c) => h('th', { 'data-column': c.key }, c.label)),
-            ),
-          ),
-          characteristicsBody,
-        ),
-      ),
-    );
+    const tableElement = h('table', { class: 'data characteristics' });
+    tableElement.append(materializeHtml(characteristicsHead(table.columns)), characteristicsBody);
+    replaceChildren(characteristics.body, h('div', { class: 'table-wrap' }, tableElement));
   }
   const body = characteristicsBody;
-  const cell = (value: string | number | null | undefined) =>
-    value === null || value === undefined || value === ''
-      ? h('span', { class: 'muted' }, MISSING)
-      : String(value);
   const seen = new Set<string>();
   table.rows.forEach((data, index) => {
     seen.add(data.study);
     const cells = JSON.stringify(data.cells);
     let entry = characteristicsRows.get(data.study);
     if (!entry || entry.cells !== cells) {
-      const row = h(
-        'tr',
-        { 'data-study': data.study, tabindex: 0, title: `Open the record of ${data.study}` },
-        table.columns.map((c) => h('td', { 'data-column': c.key }, cell(data.cells[c.key]))),
-      );
+      const row = materializeHtml(characteristicsRow(data, table.columns)) as HTMLTableRowElement;
+      row.setAttribute('tabindex', '0');
+      row.setAttribute('title', `Open the record of ${data.study}`);
       if (entry) entry.row.replaceWith(row);
       entry = { cells, row };
       characteristicsRows.set(data.study, entry);

@@ -191,8 +191,16 @@ describe('synthesisHtmlReport', () => {
     assert.equal(count(html, /<tr class="characteristics"/), 13);
     const aronson = html.match(/<tr class="characteristics" data-study="trial-01">.*?<\/tr>/)![0];
     assert.match(aronson, /Aronson \(1948\)/);
-    assert.match(aronson, /vaccinated <span class="muted">\(bcg-random, n = 123\)<\/span>/);
-    assert.match(aronson, /<td>consensus<\/td>/);
+    assert.match(
+      aronson,
+      /^<tr class="characteristics" data-study="trial-01"><td class="study">Aronson 1948<span class="sub">trial-01<\/span><\/td>/,
+    );
+    assert.match(
+      aronson,
+      /<td class="arms">vaccinated \(bcg-random, n = 123\); unvaccinated \(control, n = 139\)<\/td>/,
+    );
+    assert.match(aronson, /<td class="journal"><span class="muted">–<\/span><\/td>/);
+    assert.match(aronson, /<td class="record">consensus<\/td>/);
   });
 });
 

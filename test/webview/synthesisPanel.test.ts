@@ -125,10 +125,12 @@ describe('synthesis panel page (headless Chromium)', () => {
     const cells = page.locator(
       `section[data-section="characteristics"] tr[data-study="${HOSTILE_STUDY}"] td`,
     );
-    assert.deepEqual(
-      await cells.allTextContents(),
-      model.characteristics!.columns.map(() => HOSTILE),
-    );
+    // The study's cell shows its label with the study's id beneath it.
+    assert.deepEqual(await cells.allTextContents(), [
+      `${HOSTILE}${HOSTILE_STUDY}`,
+      ...model.characteristics!.columns.slice(1).map(() => HOSTILE),
+    ]);
+    assert.equal(await cells.first().locator('.sub').textContent(), HOSTILE_STUDY);
     assert.equal(await page.locator('img').count(), 0);
     assert.equal(
       await page.evaluate(

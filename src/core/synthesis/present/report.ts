@@ -2,34 +2,31 @@
 // one document with its own styles (light, dark, print), no scripts and no external resources, readable in
 // any browser and printable. Every piece of record or protocol text is escaped; drawings come from
 // forestPlot() serialized by svgTree. Pure and deterministic: the caller passes the date.
-import { escapeXml, serializeSvg } from './svgTree';
-import type { AnalysisResult, SideInput, StudyResult, SynthesisReport } from '../analysis';
-import {
-  armDetails,
-  CHARACTERISTICS_COLUMNS,
-  citationText,
-  outcomeDetails,
-  SOURCE_TEXT,
-  type StudyCharacteristics,
-} from '../characteristics';
+import { escapeXml, serializeHtml, serializeSvg } from './svgTree';
+import type { AnalysisResult, SynthesisReport } from '../analysis';
+import { characteristicsTable, type StudyCharacteristics } from '../characteristics';
 import { forestPlot } from './forestPlot';
 import {
   displayDecimals,
   estimateText,
-  formatAsGiven,
   formatEstimate,
   formatInterval,
   formatNumber,
-  formatPercent,
-  formatSmall,
   heterogeneityText,
   levelText,
   measureText,
-  MISSING,
   modelText,
   overallTestText,
   qTestText,
 } from './format';
+import {
+  characteristicsTableNode,
+  excludedTable,
+  pompSection,
+  studiesTable,
+  subgroupsTable,
+  tableWrap,
+} from './tables';
 
 export interface SynthesisHtmlInput {
   /** The review's title (review.yaml `title`). */
@@ -42,106 +39,6 @@ export interface SynthesisHtmlInput {
 
 const esc = (text: string | number | null | undefined): string =>
   text === null || text === undefined ? '' : escapeXml(String(text));
-
-function cell(content: string, cls?: string): string {
-  return `<td${cls ? ` class="${cls}"` : ''}>${content}</td>`;
-}
-
-function table(
-  headers: { text: string; cls?: string }[],
-  rows: string[],
-  caption?: string,
-  cls = '',
-): string {
-  return `<div class="table-wrap"><table${cls ? ` class="${cls}"` : ''}>${caption ? `<caption>${esc(caption)}</caption>` : ''}
-<thead><tr>${headers.map((h) => `<th scope="col"${h.cls ? ` class="${h.cls}"` : ''}>${esc(h.text)}</th>`).join('')}</tr></thead>
-<tbody>
-${rows.join('\n')}
-</tbody></table></div>`;
-}
-
-function sideText(side: SideInput | undefined, dichotomous: boolean): string {
-  if (!side) return MISSING;
-  const values = dichotomous
-    ? `${formatAsGiven(side.events, 0)}/${formatAsGiven(side.n, 0)}`
-    : `${formatAsGiven(side.n, 0)} / ${formatAsGiven(side.mean)} (${formatAsGiven(side.sd)})`;
-  const arms = side.arms.length > 0 ? `<span class="sub">${esc(side.arms.join(' + '))}</span>` : '';
-  return `<span class="nw">${esc(values)}</span>${arms}`;
-}
-
-function studyRows(
-  a: AnalysisResult,
-  decimals: number,
-): { headers: { text: string; cls?: string }[]; rows: string[] } {
-  const back = a.studies.some((s) => s.back_transformed);
-  const short = measureText(a.measure).short;
-  const correlation = a.measure === 'COR';
-  const dichotomous = a.measure === 'RR' || a.measure === 'OR' || a.measure === 'RD';
-  const level = `${levelText(a.level)} CI`;
-  const conversions = a.studies.some((s) => s.conversions.length > 0);
-  const headers = [
-    { text: 'Study' },
-    ...(a.subgroups ? [{ text: 'Subgroup' }] : []),
-    ...(correlation
-      ? [{ text: 'r (from)' }, { text: 'n', cls: 'num' }]
-      : [
-          { text: dichotomous ? 'Experimental events/n' : 'Experimental n / mean (SD)' },
-          { text: dichotomous ? 'Control events/n' : 'Control n / mean (SD)' },
-        ]),
-    { text: 'yi', cls: 'num' },
-    { text: 'vi', cls: 'num' },
-    { text: level, cls: 'num' },
-    ...(back ? [{ text: `${short} [${level}]`, cls: 'num' }] : []),
-    { text: 'Weight', cls: 'num' },
-    { text: 'Record' },
-    ...(conversions ? [{ text: 'Conversions' }] : []),
-  ];
-  const rows = a.studies.map((s: StudyResult) => {
-    const r = s.inputs.correlation;
-    const cells = [
-      cell(
-        `${esc(s.label)}${s.label === s.study ? '' : `<span class="sub">${esc(s.study)}</span>`}`,
-        'study',
-      ),
-      ...(a.subgroups ? [cell(esc(s.subgroup))] : []),
-      ...(correlation
-        ? [
-            cell(r ? `${esc(formatAsGiven(r.r))}<span class="sub">${esc(r.source)}</span>` : MISSING),
-            cell(esc(r ? formatAsGiven(r.n, 0) : MISSING), 'num'),
-          ]
-        : [
-            cell(sideText(s.inputs.experimental, dichotomous)),
-            cell(sideText(s.inputs.control, dichotomous)),
-          ]),
-      cell(esc(formatNumber(s.yi, 4)), 'num'),
-      cell(esc(formatNumber(s.vi, 4)), 'num'),
-      cell(esc(formatInterval(s.ci, 4)), 'num'),
-      ...(back
-        ? [
-            cell(
-              s.back_transformed
-                ? esc(formatEstimate(s.back_transformed.yi, s.back_transformed.ci, decimals))
-                : MISSING,
-              'num',
-            ),
-          ]
-        : []),
-      cell(esc(formatPercent(s.weight)), 'num'),
-      cell(esc(s.source)),
-      ...(conversions
-        ? [
-            cell(
-              s.conversions.length > 0
-                ? `<ul>${s.conversions.map((c) => `<li>${esc(c)}</li>`).join('')}</ul>`
-                : '',
-            ),
-          ]
-        : []),
-    ];
-    return `<tr class="study" data-study="${esc(s.study)}">${cells.join('')}</tr>`;
-  });
-  return { headers, rows };
-}
 
 function pooledSection(a: AnalysisResult, decimals: number): string {
   if (!a.pooled || a.estimate === null) {
@@ -171,64 +68,12 @@ function pooledSection(a: AnalysisResult, decimals: number): string {
 }
 
 function subgroupSection(a: AnalysisResult, decimals: number): string {
-  if (!a.subgroups || a.subgroups.length === 0) return '';
-  const rows = a.subgroups.map((s) => {
-    const pooled = s.estimate !== null;
-    return `<tr>${[
-      cell(esc(s.label)),
-      cell(esc(s.k), 'num'),
-      cell(esc(pooled ? estimateText(s, a.measure, decimals) : `not pooled`), 'num'),
-      cell(esc(pooled && a.model === 'random' ? formatSmall(s.tau2) : MISSING), 'num'),
-      cell(esc(pooled ? formatPercent(s.i2) : MISSING), 'num'),
-      cell(esc(pooled ? qTestText(s.q, s.q_df, s.q_p) : MISSING), 'num'),
-      cell(esc(pooled ? overallTestText(s) : MISSING), 'num'),
-    ].join('')}</tr>`;
-  });
+  const subgroups = subgroupsTable(a, decimals);
+  if (!subgroups) return '';
   const test = a.subgroup_test
     ? `<p>Test for subgroup differences: ${esc(qTestText(a.subgroup_test.q, a.subgroup_test.df, a.subgroup_test.p))} <span class="muted">(${esc(a.subgroup_test.method)})</span></p>`
     : '';
-  return `<h3>Subgroups</h3>
-${table(
-  [
-    { text: 'Subgroup' },
-    { text: 'k', cls: 'num' },
-    { text: `Estimate [${levelText(a.level)} CI]`, cls: 'num' },
-    { text: 'τ²', cls: 'num' },
-    { text: 'I²', cls: 'num' },
-    { text: 'Heterogeneity', cls: 'num' },
-    { text: 'Effect', cls: 'num' },
-  ],
-  rows,
-)}
-${test}`;
-}
-
-function pompSection(a: AnalysisResult): string {
-  if (!a.descriptive || a.descriptive.groups.length === 0) return '';
-  const rows = a.descriptive.groups.map(
-    (g) =>
-      `<tr>${[
-        cell(esc(g.group)),
-        cell(esc(g.k), 'num'),
-        cell(esc(formatNumber(g.mean, 1)), 'num'),
-        cell(esc(`${formatNumber(g.min, 1)}–${formatNumber(g.max, 1)}`), 'num'),
-        cell(esc(g.studies.map((s) => `${s.study} ${formatNumber(s.pomp, 1)}`).join(', '))),
-      ].join('')}</tr>`,
-  );
-  return `<h3>Means as percent of the maximum possible score (POMP)</h3>
-<p class="muted">Descriptive, not pooled: each arm group's mean as a percentage of its instrument's range, across studies.</p>
-${table(
-  [
-    { text: 'Group' },
-    { text: 'k', cls: 'num' },
-    { text: 'Mean', cls: 'num' },
-    { text: 'Range', cls: 'num' },
-    { text: 'Studies' },
-  ],
-  rows,
-  undefined,
-  'pomp',
-)}`;
+  return `<h3>Subgroups</h3>\n${serializeHtml(tableWrap(subgroups))}\n${test}`;
 }
 
 function settings(a: AnalysisResult): string {
@@ -267,57 +112,25 @@ function analysisSection(a: AnalysisResult, index: number): string {
   }
   parts.push('<h3>Pooled result</h3>', pooledSection(a, decimals));
   parts.push(subgroupSection(a, decimals));
-  if (a.studies.length > 0) {
-    const { headers, rows } = studyRows(a, decimals);
-    parts.push(`<h3>Included studies (${a.studies.length})</h3>`, table(headers, rows, undefined, 'studies'));
-  }
-  if (a.excluded.length > 0) {
+  if (a.studies.length > 0)
+    parts.push(
+      `<h3>Included studies (${a.studies.length})</h3>`,
+      serializeHtml(tableWrap(studiesTable(a, decimals))),
+    );
+  if (a.excluded.length > 0)
     parts.push(
       `<h3>Excluded studies (${a.excluded.length})</h3>`,
-      table(
-        [{ text: 'Study' }, { text: 'Reason' }],
-        a.excluded.map(
-          (e) =>
-            `<tr class="excluded" data-study="${esc(e.study)}">${cell(esc(e.study))}${cell(esc(e.reason))}</tr>`,
-        ),
-      ),
+      serializeHtml(tableWrap(excludedTable(a))),
     );
-  }
-  parts.push(pompSection(a), '</section>');
+  const pomp = pompSection(a);
+  parts.push(pomp ? serializeHtml(pomp) : '', '</section>');
   return parts.filter((p) => p !== '').join('\n');
 }
 
 function characteristicsSection(rows: StudyCharacteristics[]): string {
-  const body = rows.map((c) => {
-    const arms = c.arms.map(
-      (arm) => `<li>${esc(arm.label ?? arm.id)} <span class="muted">${esc(armDetails(arm))}</span></li>`,
-    );
-    const outcomes = c.outcomes.map((o) => {
-      const details = outcomeDetails(o);
-      return `<li>${esc(o.label ?? o.id)}${details ? ` <span class="muted">(${esc(details)})</span>` : ''}</li>`;
-    });
-    return `<tr class="characteristics" data-study="${esc(c.study)}">${[
-      cell(
-        `${esc(c.label)}${c.label === c.study ? '' : `<span class="sub">${esc(c.study)}</span>`}`,
-        'study',
-      ),
-      cell(esc(citationText(c))),
-      cell(esc(c.journal ?? '')),
-      cell(arms.length > 0 ? `<ul>${arms.join('')}</ul>` : ''),
-      cell(outcomes.length > 0 ? `<ul>${outcomes.join('')}</ul>` : ''),
-      cell(
-        `${esc(SOURCE_TEXT[c.source])}${c.record && c.source !== 'consensus' ? ` <span class="muted">(${esc(c.record)})</span>` : ''}${c.note ? `<span class="sub">${esc(c.note)}</span>` : ''}`,
-      ),
-    ].join('')}</tr>`;
-  });
   return `<section id="characteristics">
 <h2>Study characteristics</h2>
-${table(
-  CHARACTERISTICS_COLUMNS.map((c) => ({ text: c.label })),
-  body,
-  undefined,
-  'characteristics',
-)}
+${serializeHtml(tableWrap(characteristicsTableNode(characteristicsTable(rows))))}
 </section>`;
 }
 

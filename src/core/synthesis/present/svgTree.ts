@@ -1,6 +1,7 @@
 /**
- * Drawings as plain element trees: one drawing function serves the standalone HTML report (serialized to
- * text with escaping) and the webview (built with DOM calls, text only through text nodes).
+ * Drawings and tables as plain element trees: one function per drawing or table serves the standalone HTML
+ * report (serialized to text with escaping) and the webview (built with DOM calls, text only through text
+ * nodes).
  */
 export interface SvgNode {
   tag: string;
@@ -40,15 +41,21 @@ export function escapeXml(text: string): string {
     .replace(/'/g, '&#39;');
 }
 
+/** An element tree of HTML (a table); the same shape as a drawing's. */
+export type ElementNode = SvgNode;
+
 const NAME = /^[A-Za-z][A-Za-z0-9:._-]*$/;
+/** Elements that could run or load something: a tree never needs them, so none is written. */
+const REFUSED_TAGS = /^(script|style|iframe|object|embed|foreignobject|link|meta|base|form)$/i;
 
 /** Markup of an element tree; every text and attribute value escaped, odd names refused. */
 export function serializeSvg(node: SvgNode): string {
-  if (!NAME.test(node.tag)) throw new Error(`invalid element name ${JSON.stringify(node.tag)}`);
+  if (!NAME.test(node.tag) || REFUSED_TAGS.test(node.tag))
+    throw new Error(`invalid element name ${JSON.stringify(node.tag)}`);
   const attrs = Object.entries(node.attrs ?? {})
     .filter(([, value]) => value !== undefined)
     .map(([name, value]) => {
-      if (!NAME.test(name) || /^on/i.test(name))
+      if (!NAME.test(name) || /^on/i.test(name) || /^style$/i.test(name))
         throw new Error(`invalid attribute name ${JSON.stringify(name)}`);
       return ` ${name}="${escapeXml(String(value))}"`;
     })
@@ -57,3 +64,6 @@ export function serializeSvg(node: SvgNode): string {
     (node.text !== undefined ? escapeXml(node.text) : '') + (node.children ?? []).map(serializeSvg).join('');
   return `<${node.tag}${attrs}>${inner}</${node.tag}>`;
 }
+
+/** HTML of an element tree (a table): written as a drawing is, with the same escaping and refusals. */
+export const serializeHtml: (node: ElementNode) => string = serializeSvg;
