@@ -6,7 +6,7 @@ import * as nodePath from 'node:path';
 import type { Diagnostic, Range } from '../common/diagnostic';
 import { isPlainObject } from '../common/values';
 import { consensusDiagnostics, unresolvedDisagreements } from '../dual/adjudicate';
-import { agreementStatistics, type AgreementFigures } from '../dual/compare';
+import { agreementStatistics, type AgreementFigures, type ComparedPair } from '../dual/compare';
 import {
   compareLoaded,
   disagreementDiagnostics,
@@ -139,6 +139,8 @@ export class ReviewWorkspace {
   /** Disagreement and unresolved-adjudication diagnostics by path. */
   private readonly comparison = new Map<string, Diagnostic[]>();
   private readonly studies = new Map<string, StudyComparison>();
+  /** Studies compared whose disagreements are not placed in their records yet (start-up's second pass). */
+  private readonly unplaced = new Set<string>();
   private readonly synthesisStudies = new Map<string, SynthesisStudy>();
   private agreement: AgreementFigures | undefined;
   /** Bumped by every full pass; a pass overtaken by a newer one stops. */
@@ -243,6 +245,7 @@ export class ReviewWorkspace {
     this.recordStates.clear();
     this.comparison.clear();
     this.studies.clear();
+    this.unplaced.clear();
     this.synthesisStudies.clear();
     this.agreement = undefined;
     this.fileDiagnostics.clear();
@@ -267,14 +270,13 @@ export class ReviewWorkspace {
     ];
     for (const study of order) {
       const group = groups.get(study)!;
-      const paths: string[] = [];
-      for (const record of [...group.reviewers, ...(group.consensus ? [group.consensus] : [])]) {
-        await this.pace();
-        if (generation !== this.generation) return this.indexing!;
-        await this.readRecord(review, record);
-        paths.push(record.path);
-      }
-      if (group.reviewers.length > 0) paths.push(...this.compare(review, study));
+      await this.pace();
+      if (generation !== this.generation) return this.indexing!;
+      const found = [...group.reviewers, ...(group.consensus ? [group.consensus] : [])];
+      // A study's files are read together: the disk answers while the previous one is validated.
+      await Promise.all(found.map((record) => this.readRecord(review, record)));
+      const paths = found.map((record) => record.path);
+      if (group.reviewers.length > 0) paths.push(...this.compare(review, study, !firstStudies.has(study)));
       this.changed(paths);
     }
     for (const record of records) {
@@ -285,6 +287,16 @@ export class ReviewWorkspace {
       this.changed([record.path]);
     }
     this.updateUsageChecks(review);
+    this.changed([REVIEW_FILE]);
+    // Every file has its validation; now the disagreements of the studies that have some.
+    for (const study of [...this.unplaced]) {
+      await this.pace();
+      if (generation !== this.generation) return this.indexing!;
+      const comparison = this.studies.get(study);
+      if (!comparison) continue;
+      this.place(comparison);
+      this.changed(filesOf(comparison));
+    }
     this.indexed = true;
     const now = new Set(this.reportedPaths());
     // Files reported by the previous pass and gone now get their (empty) diagnostics once more.
@@ -325,12 +337,16 @@ export class ReviewWorkspace {
     return true;
   }
 
-  /** Compares one study from the records' states; returns the paths whose comparison changed. */
-  private compare(review: Review, study: string): string[] {
+  /**
+   * Compares one study from the records' states; returns the paths whose comparison changed. Placing
+   * disagreements parses both records with positions: with `deferPlacing`, that waits for the second pass.
+   */
+  private compare(review: Review, study: string, deferPlacing = false): string[] {
     const previous = this.studies.get(study);
     const touched = new Set(previous ? filesOf(previous) : []);
     for (const path of touched) this.comparison.delete(path);
     this.studies.delete(study);
+    this.unplaced.delete(study);
     this.synthesisStudies.delete(study);
     if (previous?.pairs.length) this.agreement = undefined;
     const group = groupByStudy(
@@ -341,15 +357,22 @@ export class ReviewWorkspace {
       const loaded = group.reviewers.map((r) => this.loaded(r)).filter((r): r is LoadedRecord => !!r);
       const consensus = group.consensus ? this.loaded(group.consensus) : undefined;
       const comparison = compareLoaded(review, study, loaded, consensus);
-      this.studies.set(study, comparison);
+      const kept = { ...comparison, pairs: comparison.pairs.map(slimPair) };
+      this.studies.set(study, kept);
       if (comparison.pairs.length > 0) this.agreement = undefined;
-      for (const [path, diagnostics] of disagreementDiagnostics(comparison))
-        this.comparison.set(path, diagnostics);
-      if (comparison.consensus)
-        this.comparison.set(comparison.consensus.record.path, consensusDiagnostics(comparison));
+      if (deferPlacing && comparison.disagreements.length > 0) this.unplaced.add(study);
+      else this.place(kept);
       for (const path of filesOf(comparison)) touched.add(path);
     }
     return [...touched];
+  }
+
+  private place(comparison: StudyComparison): void {
+    this.unplaced.delete(comparison.study);
+    for (const [path, diagnostics] of disagreementDiagnostics(comparison))
+      this.comparison.set(path, diagnostics);
+    if (comparison.consensus)
+      this.comparison.set(comparison.consensus.record.path, consensusDiagnostics(comparison));
   }
 
   private loaded(record: FoundRecord): LoadedRecord | undefined {
@@ -376,13 +399,17 @@ export class ReviewWorkspace {
     const review = await this.current();
     const rel = this.relative(path);
     const listing = await this.records();
+    const usageBefore = JSON.stringify(this.recordStates.get(rel)?.usage);
     const exists = await this.readRecord(review, record);
     if (exists && !listing.some((r) => r.path === rel)) this.listing = [...listing, record];
     const touched = new Set([rel]);
     if (record.study) for (const file of this.compare(review, record.study)) touched.add(file);
-    const usageBefore = this.fileDiagnostics.get(REVIEW_FILE);
-    if (this.indexed) this.updateUsageChecks(review);
-    if (this.fileDiagnostics.get(REVIEW_FILE) !== usageBefore) touched.add(REVIEW_FILE);
+    // Typing a value leaves the record's outcome ids and groups as they were: review.yaml stands.
+    if (this.indexed && JSON.stringify(this.recordStates.get(rel)?.usage) !== usageBefore) {
+      const before = this.fileDiagnostics.get(REVIEW_FILE);
+      this.updateUsageChecks(review);
+      if (this.fileDiagnostics.get(REVIEW_FILE) !== before) touched.add(REVIEW_FILE);
+    }
     this.changed([...touched]);
     return this.recordStates.get(rel)?.validation ?? [];
   }
@@ -424,7 +451,10 @@ export class ReviewWorkspace {
     return this.recordStates.get(relativePath)?.errors;
   }
 
-  /** The last comparison of a study (refreshed on every change of its records). */
+  /**
+   * The last comparison of a study (refreshed on every change of its records). Its `pairs` carry what the
+   * overall agreement needs only: run `compareStudy` for per-field figures.
+   */
   async study(study: string): Promise<StudyComparison | undefined> {
     await this.whenIndexed();
     return this.studies.get(study);
@@ -630,6 +660,16 @@ export class ReviewWorkspace {
   private async pace(): Promise<void> {
     if (++this.paused % PAUSE_EVERY === 0) await this.options.pause?.();
   }
+}
+
+/**
+ * A compared pair as the overall agreement reads it: the values of categorical fields only (kappa's
+ * categories), no instance path. A review's worth of full pairs would be a quarter of the server's memory.
+ */
+function slimPair(pair: ComparedPair): ComparedPair {
+  return pair.categorical
+    ? { field: pair.field, path: '', agreed: pair.agreed, a: pair.a, b: pair.b, categorical: true }
+    : { field: pair.field, path: '', agreed: pair.agreed, a: undefined, b: undefined, categorical: false };
 }
 
 function filesOf(study: StudyComparison): string[] {
