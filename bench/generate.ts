@@ -383,6 +383,74 @@ export interface GeneratedReview {
   regenerated: boolean;
 }
 
+/** Share of records given one error in the `errors` variant. */
+export const ERROR_RATE = 0.9;
+
+/**
+ * One error a reviewer could make, written into a clean record's text: a misspelt field, a value of the
+ * wrong type or outside its vocabulary, a number the record rules refuse. Each is an error of `check`.
+ */
+const MISTAKES: { pattern: RegExp; replace: string }[] = [
+  { pattern: /^ {2}journal:/m, replace: '  jounal:' },
+  { pattern: /^total_n: \d+/m, replace: 'total_n: many' },
+  { pattern: /^design: rct\b/m, replace: 'design: rtc' },
+  { pattern: /^( {2}- id: \S+\n {4}label: .*\n {4}group: )\S+/m, replace: '$1phone-call' },
+  { pattern: /sd: (\d)/, replace: 'sd: -$1' },
+  { pattern: /^ {2}year: \d+/m, replace: '  year: 20O4' },
+];
+
+/** The record with one of the mistakes above (the first that applies from a random start). */
+function withMistake(text: string, rng: Rng): string {
+  const start = rng.int(0, MISTAKES.length - 1);
+  for (let i = 0; i < MISTAKES.length; i++) {
+    const mistake = MISTAKES[(start + i) % MISTAKES.length]!;
+    if (mistake.pattern.test(text)) return text.replace(mistake.pattern, mistake.replace);
+  }
+  return text.replace(/^status:/m, 'staus:');
+}
+
+/**
+ * A variant of the synthetic review in a folder of its own: `studies` studies (× 2 reviewers), and with
+ * `errors`, ERROR_RATE of the records carrying one error each. Same seed, so the clean records of a
+ * variant are those of the main review.
+ */
+export function ensureVariant(name: string, options: { studies: number; errors?: boolean }): GeneratedReview {
+  ensureGenerated();
+  const root = nodePath.join(GENERATED_DIR, name);
+  const schemaText = readFileSync(EXAMPLE_SCHEMA, 'utf8');
+  const stampFile = `${root}.stamp.json`;
+  const stamp = JSON.stringify({
+    generator: GENERATOR_VERSION,
+    variant: 1,
+    seed: SEED,
+    ...options,
+    schema: createHash('sha256').update(schemaText).digest('hex'),
+  });
+  const records = options.studies * REVIEWERS.length;
+  if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp)
+    return { root, records, regenerated: false };
+  rmSync(root, { recursive: true, force: true });
+  writeReview(root, schemaText, options.studies, options.errors ? prng(SEED + 2) : undefined);
+  writeFileSync(stampFile, stamp);
+  return { root, records, regenerated: true };
+}
+
+function writeReview(root: string, schemaText: string, studies: number, mistakes?: Rng): void {
+  mkdirSync(nodePath.join(root, 'schemas'), { recursive: true });
+  writeFileSync(nodePath.join(root, 'review.yaml'), REVIEW_YAML);
+  writeFileSync(nodePath.join(root, 'schemas', 'extraction.schema.json'), schemaText);
+  for (const reviewer of REVIEWERS) mkdirSync(nodePath.join(root, 'records', reviewer), { recursive: true });
+  const rng = prng(SEED);
+  for (let i = 0; i < studies; i++) {
+    const plan = planStudy(rng, i);
+    for (const reviewer of REVIEWERS) {
+      const file = nodePath.join(root, 'records', reviewer, `${plan.id}.study.yaml`);
+      const text = renderRecord(plan, reviewer, rng);
+      writeFileSync(file, mistakes && mistakes.chance(ERROR_RATE) ? withMistake(text, mistakes) : text);
+    }
+  }
+}
+
 /** Writes the review unless a stamp says the same generator already wrote it. */
 export function ensureGenerated(): GeneratedReview {
   const schemaText = readFileSync(EXAMPLE_SCHEMA, 'utf8');
@@ -398,19 +466,7 @@ export function ensureGenerated(): GeneratedReview {
     return { root: REVIEW_DIR, records, regenerated: false };
   }
   rmSync(GENERATED_DIR, { recursive: true, force: true });
-  mkdirSync(nodePath.join(REVIEW_DIR, 'schemas'), { recursive: true });
-  writeFileSync(nodePath.join(REVIEW_DIR, 'review.yaml'), REVIEW_YAML);
-  writeFileSync(nodePath.join(REVIEW_DIR, 'schemas', 'extraction.schema.json'), schemaText);
-  for (const reviewer of REVIEWERS)
-    mkdirSync(nodePath.join(REVIEW_DIR, 'records', reviewer), { recursive: true });
-  const rng = prng(SEED);
-  for (let i = 0; i < STUDIES; i++) {
-    const plan = planStudy(rng, i);
-    for (const reviewer of REVIEWERS) {
-      const file = nodePath.join(REVIEW_DIR, 'records', reviewer, `${plan.id}.study.yaml`);
-      writeFileSync(file, renderRecord(plan, reviewer, rng));
-    }
-  }
+  writeReview(REVIEW_DIR, schemaText, STUDIES);
   writeFileSync(LARGE_RECORD, largeRecordText());
   writeFileSync(STAMP, stamp);
   return { root: REVIEW_DIR, records, regenerated: true };

@@ -11,7 +11,8 @@ import { checkReview } from '../src/core/workspace/check';
 import { nodeFileSystem } from '../src/node/fileSystem';
 import { compileExtractionSchema } from '../src/core/schema/schema';
 import { validateRecordText } from '../src/core/record/validate';
-import { EXAMPLE_SCHEMA, LARGE_RECORD, ensureGenerated } from './generate';
+import { EXAMPLE_SCHEMA, GENERATED_DIR, LARGE_RECORD, ensureGenerated, ensureVariant } from './generate';
+import { BASE_SCHEMA_FILE, ensurePeers, writeCombinedSchema } from './peers';
 import { benchDualAndSynthesis } from './dual';
 import { benchPanel } from './panel';
 import { benchHostile } from './hostile';
@@ -19,7 +20,8 @@ import { benchServer } from './server';
 
 const REPO = nodePath.resolve(__dirname, '..');
 const CLI = nodePath.join(REPO, 'dist', 'cli.js');
-const RUNS = { checkInProcess: 7, checkCli: 5, schemaCompile: 15, recordWarmup: 50, record: 300 };
+const RUNS = { checkInProcess: 7, checkCli: 7, schemaCompile: 15, recordWarmup: 50, record: 300 };
+const FLOOR = nodePath.join(__dirname, 'floor.mjs');
 
 interface Stats {
   median: number;
@@ -97,21 +99,78 @@ async function main(): Promise<void> {
   const compilesPerRun = compiles.read() / RUNS.checkInProcess;
   const check = stats(checkSamples);
 
-  // 2. The built CLI as a whole process (startup, bundle load, check, JSON output).
+  // 2. The built CLI as a whole process (startup, bundle load, check, JSON output), with the peers measured
+  // in the same rounds (one run of each per round, so that the machine's load falls on all alike): ajv-cli
+  // over the same files, the floor (js-yaml + one compiled ajv validator, bench/floor.mjs), and the check of
+  // the review whose records mostly have an error.
+  const peers = ensurePeers();
+  const ajvCli = peers.scripts['ajv-cli'];
+  const schemaFile = nodePath.join(root, 'schemas', 'extraction.schema.json');
+  const combined = writeCombinedSchema(nodePath.join(GENERATED_DIR, 'peer'), schemaFile);
+  const ajvArgs = ajvCli
+    ? [
+        ajvCli,
+        'validate',
+        '--spec=draft2020',
+        '--strict=false',
+        '--all-errors',
+        '-s',
+        combined,
+        '-r',
+        BASE_SCHEMA_FILE,
+        '-r',
+        schemaFile,
+        '-d',
+        'records/**/*.study.yaml',
+      ]
+    : undefined;
+  const withErrors = ensureVariant('review-errors', { studies: records / 2, errors: true });
   const cliArgs = [CLI, 'check', root, '--format', 'json'];
-  const cliSamples: number[] = [];
-  for (let i = 0; i < RUNS.checkCli; i++) {
+  const run = (args: string[], cwd = REPO) => {
     const start = performance.now();
-    const run = spawnSync(process.execPath, cliArgs, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-    cliSamples.push(performance.now() - start);
-    if (run.status !== 0) throw new Error(`CLI exited with ${run.status ?? run.signal}: ${run.stderr}`);
+    const result = spawnSync(process.execPath, args, { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    return { ms: performance.now() - start, result };
+  };
+  const cliSamples: number[] = [];
+  const ajvSamples: number[] = [];
+  const floorSamples: number[] = [];
+  const errorSamples: number[] = [];
+  let recordsWithErrors = 0;
+  for (let i = 0; i < RUNS.checkCli; i++) {
+    const check = run(cliArgs);
+    cliSamples.push(check.ms);
+    if (check.result.status !== 0)
+      throw new Error(
+        `CLI exited with ${check.result.status ?? check.result.signal}: ${check.result.stderr}`,
+      );
     if (i === 0) {
-      const summary = (JSON.parse(run.stdout) as { summary: { files: number; errors: number } }).summary;
+      const summary = (JSON.parse(check.result.stdout) as { summary: { files: number; errors: number } })
+        .summary;
       if (summary.errors !== 0 || summary.files !== report.summary.files)
         throw new Error(`CLI summary differs from core: ${JSON.stringify(summary)}`);
     }
+    const floor = run([FLOOR, root, BASE_SCHEMA_FILE]);
+    floorSamples.push(floor.ms);
+    const floorCounts = JSON.parse(floor.result.stdout || '{}') as { files?: number; invalid?: number };
+    if (floorCounts.files !== records || floorCounts.invalid !== 0)
+      throw new Error(`The floor did not read the review: ${floor.result.stdout}${floor.result.stderr}`);
+    if (ajvArgs) {
+      const ajv = run(ajvArgs, root);
+      ajvSamples.push(ajv.ms);
+      if (ajv.result.status !== 0)
+        throw new Error(`ajv-cli found the records invalid: ${ajv.result.stderr.slice(0, 2000)}`);
+    }
+    const errors = run([CLI, 'check', withErrors.root, '--format', 'json']);
+    errorSamples.push(errors.ms);
+    if (i === 0)
+      recordsWithErrors = (
+        JSON.parse(errors.result.stdout) as { files: { diagnostics: { severity: string }[] }[] }
+      ).files.filter((f) => f.diagnostics.some((d) => d.severity === 'error')).length;
   }
   const cli = stats(cliSamples);
+  const floor = stats(floorSamples);
+  const ajv = ajvSamples.length > 0 ? stats(ajvSamples) : undefined;
+  const withErrorsCli = stats(errorSamples);
   const peakRss = cliPeakRss(cliArgs);
 
   // 3. Compiling the extraction schema (cold = the first compile in this process was in run 1 above).
@@ -157,6 +216,31 @@ async function main(): Promise<void> {
     ],
     ['check in-process, first run (cold)', ms(first.ms), '', '', '1'],
     [`CLI process: check --format json`, ms(cli.median), ms(cli.min), ms(cli.max), String(cli.n)],
+    [
+      `CLI process: check, ${Math.round((100 * recordsWithErrors) / records)}% of records with an error`,
+      ms(withErrorsCli.median),
+      ms(withErrorsCli.min),
+      ms(withErrorsCli.max),
+      String(withErrorsCli.n),
+    ],
+    ...(ajv
+      ? [
+          [
+            'peer: ajv-cli validate (same records, process)',
+            ms(ajv.median),
+            ms(ajv.min),
+            ms(ajv.max),
+            String(ajv.n),
+          ] as [string, string, string, string, string],
+        ]
+      : []),
+    [
+      'floor: js-yaml + one ajv validator (process)',
+      ms(floor.median),
+      ms(floor.min),
+      ms(floor.max),
+      String(floor.n),
+    ],
     [
       `validate one ${largeLines}-line record`,
       ms(record.median),
@@ -208,6 +292,11 @@ async function main(): Promise<void> {
       `this bench process ${(inProcessRss / 1024).toFixed(0)} MB (process.resourceUsage().maxRSS).`,
   );
   console.log('');
+  console.log(
+    `check / ajv-cli: ${ajv ? `${(cli.median / ajv.median).toFixed(2)}×` : `n/a (ajv-cli unavailable: ${peers.unavailable ?? 'not installed'})`} (target ≤ 1.0×); ` +
+      `check / floor: ${(cli.median / floor.median).toFixed(2)}× (target ≤ 1.3×); ` +
+      `errors in ${recordsWithErrors} of ${records} records / clean: ${(withErrorsCli.median / cli.median).toFixed(2)}× (target ≤ 1.5×). Medians of ${RUNS.checkCli} interleaved rounds.`,
+  );
   console.log(
     `Targets: ${records}-record check well under 2 s (in-process median ${ms(check.median)}, CLI ${ms(cli.median)}); ` +
       `one record ≤ 10 ms (median ${ms(record.median)}).`,

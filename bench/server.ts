@@ -1,15 +1,21 @@
 // Benchmark of the language server (part of `npm run bench`): the built dist/server.js over stdio on the
-// 2,000-record synthetic review. Prints figures only.
+// 2,000- and 10,000-record synthetic reviews, and yaml-language-server, a general YAML server validating
+// the same record against the same schemas, through the same probe (didChange → publishDiagnostics).
+// Prints figures only.
 import { spawn } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { URI } from 'vscode-uri';
-import { ensureGenerated, LARGE_RECORD, REVIEW_DIR } from './generate';
+import { ensureGenerated, ensureVariant, GENERATED_DIR, LARGE_RECORD, REVIEW_DIR } from './generate';
+import { ensurePeers, writeBundledSchema } from './peers';
 
 const REPO = nodePath.resolve(__dirname, '..');
 const SERVER = nodePath.join(REPO, 'dist', 'server.js');
+const EDITS = 40;
+/** yaml-language-server validates 200 ms after a change; the delay is fixed (it has no setting for it). */
+const YAML_SERVER_DELAY_MS = 200;
 
 function median(samples: number[]): number {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -22,28 +28,53 @@ function rssMiB(pid: number): number {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
 }
 
-export async function benchServer(): Promise<void> {
-  ensureGenerated();
-  const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: 'pipe' });
+interface ServerUnderTest {
+  args: string[];
+  languageId: string;
+  /** The answer to one `workspace/configuration` item. */
+  configuration: (section: string | undefined) => unknown;
+  /** Files published before the review counts as indexed (0: none awaited). */
+  indexedFiles: number;
+  /** Sent after `initialized`: a server that reads its settings only when told they changed. */
+  announceConfiguration?: boolean;
+}
+
+interface ProbeResult {
+  indexedMs: number;
+  rssIndexed: number;
+  rssAfter: number;
+  latencies: number[];
+  /** Whether a value of the wrong type was reported (else the schemas were not applied). */
+  validated: boolean;
+}
+
+/** Starts a server on `root`, waits until it has published `indexedFiles` files, then edits one record. */
+async function probe(server: ServerUnderTest, root: string): Promise<ProbeResult> {
+  const child = spawn(process.execPath, server.args, { stdio: 'pipe' });
   const connection = createMessageConnection(
     new StreamMessageReader(child.stdout!),
     new StreamMessageWriter(child.stdin!),
   );
   const published = new Map<string, number>();
-  const waiters: { uri: string; resolve: () => void }[] = [];
-  connection.onNotification('textDocument/publishDiagnostics', (p: { uri: string }) => {
-    published.set(p.uri, (published.get(p.uri) ?? 0) + 1);
-    for (const w of waiters.filter((x) => x.uri === p.uri)) {
-      waiters.splice(waiters.indexOf(w), 1);
-      w.resolve();
-    }
-  });
-  connection.onRequest('workspace/configuration', (p: { items: unknown[] }) =>
-    p.items.map(() => ({ validation: { delay: 0 } })),
+  const waiters: { uri: string; resolve: (diagnostics: unknown[]) => void }[] = [];
+  connection.onNotification(
+    'textDocument/publishDiagnostics',
+    (p: { uri: string; diagnostics: unknown[] }) => {
+      published.set(p.uri, (published.get(p.uri) ?? 0) + 1);
+      for (const w of waiters.filter((x) => x.uri === p.uri)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(p.diagnostics);
+      }
+    },
+  );
+  connection.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) =>
+    p.items.map((item) => server.configuration(item.section)),
   );
   connection.onRequest('client/registerCapability', () => null);
+  connection.onRequest('window/workDoneProgress/create', () => null);
+  connection.onNotification(() => undefined);
   connection.listen();
-  const rootUri = URI.file(REVIEW_DIR).toString();
+  const rootUri = URI.file(root).toString();
   const started = performance.now();
   await connection.sendRequest('initialize', {
     processId: process.pid,
@@ -52,33 +83,40 @@ export async function benchServer(): Promise<void> {
     // As VS Code declares it: the client watches the files, so the server starts no watcher of its own
     // (a client without that capability costs the server a folder scan at start-up).
     capabilities: {
-      workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } },
+      workspace: {
+        configuration: true,
+        didChangeConfiguration: { dynamicRegistration: true },
+        didChangeWatchedFiles: { dynamicRegistration: true },
+      },
+      textDocument: { publishDiagnostics: {} },
     },
   });
   connection.sendNotification('initialized', {});
-  // Indexed: every record (and review.yaml, the schema) has been published once.
-  const expected = 2002;
+  if (server.announceConfiguration)
+    connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
-      if (published.size >= expected) {
+      if (published.size >= server.indexedFiles) {
         clearInterval(timer);
         resolve();
       }
     }, 20);
   });
-  const indexed = performance.now() - started;
+  const indexedMs = performance.now() - started;
   const rssIndexed = rssMiB(child.pid!);
 
-  // didChange → publishDiagnostics of a 300-line record (validation delay 0).
-  const uri = URI.file(nodePath.join(REVIEW_DIR, 'records', 'ek', 'large-2020.study.yaml')).toString();
+  // didChange → publishDiagnostics of a 300-line record; the first publication (on open) is not counted.
+  const uri = URI.file(nodePath.join(root, 'records', 'ek', 'large-2020.study.yaml')).toString();
   const text = readFileSync(LARGE_RECORD, 'utf8');
+  const opened = new Promise<unknown[]>((resolve) => waiters.push({ uri, resolve }));
   connection.sendNotification('textDocument/didOpen', {
-    textDocument: { uri, languageId: 'study-record', version: 1, text },
+    textDocument: { uri, languageId: server.languageId, version: 1, text },
   });
+  await opened;
   const latencies: number[] = [];
-  for (let version = 2; version < 42; version++) {
+  for (let version = 2; version < EDITS + 2; version++) {
     const edited = text.replace(/mean: (\d+)\.(\d)/, `mean: $1.${version % 10}`);
-    const done = new Promise<void>((resolve) => waiters.push({ uri, resolve }));
+    const done = new Promise<unknown[]>((resolve) => waiters.push({ uri, resolve }));
     const t0 = performance.now();
     connection.sendNotification('textDocument/didChange', {
       textDocument: { uri, version },
@@ -88,23 +126,106 @@ export async function benchServer(): Promise<void> {
     latencies.push(performance.now() - t0);
   }
   const rssAfter = rssMiB(child.pid!);
+  // A value of the wrong type must be reported: the server did validate against the schemas.
+  const wrong = new Promise<unknown[]>((resolve) => waiters.push({ uri, resolve }));
+  connection.sendNotification('textDocument/didChange', {
+    textDocument: { uri, version: EDITS + 2 },
+    contentChanges: [{ text: text.replace(/^total_n: \d+/m, 'total_n: many') }],
+  });
+  const validated = (await wrong).length > 0;
   await connection.sendRequest('shutdown');
   const exited = new Promise((resolve) => child.once('exit', resolve));
   await connection.sendNotification('exit');
   await exited;
   connection.dispose();
+  return { indexedMs, rssIndexed, rssAfter, latencies, validated };
+}
+
+const ours = (records: number): ServerUnderTest => ({
+  args: [SERVER, '--stdio'],
+  languageId: 'study-record',
+  configuration: () => ({ validation: { delay: 0 } }),
+  // Every record, review.yaml and the schema.
+  indexedFiles: records + 2,
+});
+
+function yamlLanguageServer(script: string, schemaFile: string, root: string): ServerUnderTest {
+  const settings: Record<string, unknown> = {
+    yaml: {
+      validate: true,
+      // Its globs pass over folders whose name starts with a dot (bench/.generated) unless they are named.
+      schemas: { [URI.file(schemaFile).toString()]: `${root}/records/**/*.study.yaml` },
+      schemaStore: { enable: false },
+      kubernetesCRDStore: { enable: false },
+    },
+  };
+  return {
+    args: [script, '--stdio'],
+    languageId: 'yaml',
+    configuration: (section) => (section !== undefined ? (settings[section] ?? {}) : {}),
+    indexedFiles: 0,
+    announceConfiguration: true,
+  };
+}
+
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+
+export async function benchServer(): Promise<void> {
+  ensureGenerated();
+  const large = ensureVariant('review-10000', { studies: 5000 });
+  const reviews = [
+    { label: '2,000', root: REVIEW_DIR, records: 2000 },
+    { label: '10,000', root: large.root, records: large.records },
+  ];
+  const peers = ensurePeers();
+  const peerScript = peers.scripts['yaml-language-server'];
+  const schemaFile = peerScript
+    ? writeBundledSchema(
+        nodePath.join(GENERATED_DIR, 'peer'),
+        nodePath.join(REVIEW_DIR, 'schemas', 'extraction.schema.json'),
+      )
+    : undefined;
 
   const size = (file: string) =>
     `${(statSync(nodePath.join(REPO, 'dist', file)).size / 1024).toFixed(0)} KiB`;
-  console.log('\nLanguage server (dist/server.js over stdio, 2,000-record synthetic review):');
-  console.log(`  start-up to every file published                      ${indexed.toFixed(0)} ms`);
   console.log(
-    `  RSS with the review indexed                           ${rssIndexed.toFixed(0)} MiB   (target ≤ 150 MB)`,
+    '\nLanguage server (dist/server.js over stdio) and yaml-language-server, same record and schemas:',
   );
-  console.log(`  RSS after 40 edits of a 300-line record               ${rssAfter.toFixed(0)} MiB`);
-  console.log(
-    `  didChange → publishDiagnostics, 300-line record       ${median(latencies).toFixed(1)} ms median (min ${Math.min(...latencies).toFixed(1)}, max ${Math.max(...latencies).toFixed(1)}; validation delay 0)`,
-  );
+  for (const review of reviews) {
+    const mine = await probe(ours(review.records), review.root);
+    const theirs =
+      peerScript && schemaFile
+        ? await probe(yamlLanguageServer(peerScript, schemaFile, review.root), review.root)
+        : undefined;
+    const own = median(mine.latencies);
+    console.log(`  ${review.label}-record review:`);
+    console.log(`    our start-up to every file published               ${mine.indexedMs.toFixed(0)} ms`);
+    console.log(
+      `    our RSS, review indexed / after ${EDITS} edits             ${mine.rssIndexed.toFixed(0)} / ${mine.rssAfter.toFixed(0)} MiB   (target ≤ 150 MB)`,
+    );
+    console.log(
+      `    our didChange → publishDiagnostics, 300-line record  ${ms(own)} median (min ${ms(Math.min(...mine.latencies))}, max ${ms(Math.max(...mine.latencies))}; validation delay 0)`,
+    );
+    if (!theirs) {
+      console.log(`    yaml-language-server: unavailable (${peers.unavailable ?? 'not installed'})`);
+      continue;
+    }
+    if (!mine.validated || !theirs.validated)
+      console.log(
+        `    NOTE: a wrong value went unreported by ${mine.validated ? 'yaml-language-server' : 'our server'}: its figures do not measure validation`,
+      );
+    const peer = median(theirs.latencies);
+    const peerWork = Math.max(peer - YAML_SERVER_DELAY_MS, 0.1);
+    console.log(
+      `    yaml-language-server didChange → publishDiagnostics   ${ms(peer)} median (min ${ms(Math.min(...theirs.latencies))}; ${ms(peerWork)} after its fixed ${YAML_SERVER_DELAY_MS} ms delay, which no setting changes)`,
+    );
+    console.log(
+      `    yaml-language-server RSS, after ${EDITS} edits             ${theirs.rssAfter.toFixed(0)} MiB (it indexes nothing: ${theirs.rssIndexed.toFixed(0)} MiB at start)`,
+    );
+    console.log(
+      `    ours / yaml-language-server: latency ${(own / peer).toFixed(2)}× (${(own / peerWork).toFixed(2)}× of its work after the delay), RSS ${(mine.rssAfter / theirs.rssAfter).toFixed(2)}×`,
+    );
+  }
   console.log(
     `  bundles: extension.js ${size('extension.js')}, server.js ${size('server.js')}, cli.js ${size('cli.js')}, webview.js ${size('webview.js')}`,
   );
