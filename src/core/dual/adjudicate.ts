@@ -3,8 +3,8 @@ import type { Disagreement } from './compare';
 import { valuesAgree } from './compare';
 import { LineIndex } from '../yaml/lineIndex';
 import { resolveIdPath } from '../record/idPath';
+import { readRecord } from '../record/model';
 import { type TextEdit } from '../common/diagnostic';
-import { isPlainObject } from '../common/values';
 import { describeCompared, type StudyComparison } from './studyPairs';
 import { locate, parseYaml, YamlLocator, type YamlFile } from '../yaml/yamlDocument';
 import type { Diagnostic } from '../common/diagnostic';
@@ -52,15 +52,10 @@ function keyText(key: string): string {
 
 /** Fields already settled in a consensus record (its `adjudication:` entries). */
 export function adjudicatedFields(consensusValue: unknown): Set<string> {
-  const entries =
-    isPlainObject(consensusValue) && Array.isArray(consensusValue.adjudication)
-      ? consensusValue.adjudication
-      : [];
   return new Set(
-    entries
-      .filter(isPlainObject)
-      .map((e) => e.field)
-      .filter((f): f is string => typeof f === 'string'),
+    readRecord(consensusValue)
+      .adjudication.map((e) => e.field)
+      .filter((f): f is string => f !== null),
   );
 }
 

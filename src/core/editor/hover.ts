@@ -3,7 +3,7 @@ import type { Range } from '../common/diagnostic';
 import type { CompiledSchema } from '../schema/schema';
 import { describeSchema, fieldLabel } from '../schema/schemaMessages';
 import { descriptionOf, titleOf, type SchemaContext } from '../schema/schemaNavigator';
-import { isPlainObject } from '../common/values';
+import { readRecord, writtenText } from '../record/model';
 import { YamlLocator, type YamlFile } from '../yaml/yamlDocument';
 
 export interface HoverInfo {
@@ -33,18 +33,16 @@ export function hover(file: YamlFile, offset: number, schema: CompiledSchema): H
   const path = hit.path;
   const isResultKey = path.length === 4 && path[0] === 'outcomes' && path[2] === 'results';
   if (isResultKey && hit.onKey) {
-    const record = isPlainObject(value) ? value : {};
-    const arm = (Array.isArray(record.arms) ? record.arms : []).find(
-      (a) => isPlainObject(a) && a.id === path[3],
-    );
+    const arm = typeof path[3] === 'string' ? readRecord(value).arm(path[3]) : undefined;
     lines.push(`**Results of arm \`${String(path[3])}\`**`);
-    if (isPlainObject(arm))
+    if (arm) {
+      const n = writtenText(arm.n);
       lines.push(
-        [arm.label, arm.group && `group: ${String(arm.group)}`, arm.n !== undefined && `n: ${String(arm.n)}`]
+        [arm.label, arm.group && `group: ${arm.group}`, n !== undefined && `n: ${n}`]
           .filter(Boolean)
           .join(' · '),
       );
-    else if (path[3] === 'all') lines.push('The whole sample (all arms together).');
+    } else if (path[3] === 'all') lines.push('The whole sample (all arms together).');
   } else {
     const contexts = schema.schemasAt(value, path);
     if (contexts.length === 0) return undefined;

@@ -2,6 +2,7 @@ import { isCollection, isMap, isScalar, isSeq, type Node } from 'yaml';
 import { nodeAt } from '../yaml/cursor';
 import type { Range } from '../common/diagnostic';
 import { isPlainObject } from '../common/values';
+import { readArm, readOutcome, readRecord, writtenText } from '../record/model';
 import { keyText, YamlLocator, type PathSegment, type YamlFile } from '../yaml/yamlDocument';
 
 export interface OutlineSymbol {
@@ -47,20 +48,21 @@ export function outline(file: YamlFile): OutlineSymbol[] {
     if ((key === 'arms' || key === 'outcomes') && isSeq(value)) {
       value.items.forEach((item, index) => {
         if (!isMap(item)) return;
-        const data = (item.toJSON() ?? {}) as Record<string, unknown>;
-        const id = typeof data.id === 'string' ? data.id : `#${index + 1}`;
+        const data: unknown = item.toJSON();
+        const arm = key === 'arms' ? readArm(data, index) : undefined;
+        const outcome = key === 'outcomes' ? readOutcome(data, index) : undefined;
+        const id = (arm ?? outcome)?.id ?? null;
         const itemRange = nodeRange(file, item as Node, keyRange);
+        const n = arm && writtenText(arm.n);
         const child: OutlineSymbol = {
-          name: id,
-          detail:
-            key === 'arms'
-              ? [data.group, data.n !== undefined ? `n=${String(data.n)}` : undefined]
-                  .filter(Boolean)
-                  .join(' · ')
-              : [data.type, data.instrument, data.timepoint].filter(Boolean).join(' · '),
+          // An item without an id is named by its position (a symbol's name must not be empty).
+          name: id ?? `#${index + 1}`,
+          detail: arm
+            ? [arm.group, n === undefined ? undefined : `n=${n}`].filter(Boolean).join(' · ')
+            : [outcome?.type, outcome?.instrument, outcome?.timepoint].filter(Boolean).join(' · '),
           kind: key === 'arms' ? 'arm' : 'outcome',
           range: itemRange,
-          selectionRange: typeof data.id === 'string' ? locator.valueRange([key, index, 'id']) : itemRange,
+          selectionRange: id !== null ? locator.valueRange([key, index, 'id']) : itemRange,
           children: [],
         };
         const results = item.get('results', true);
@@ -123,8 +125,7 @@ export function definition(file: YamlFile, offset: number): Range | undefined {
   const path: PathSegment[] = hit.path;
   const isResultKey = path.length === 4 && path[0] === 'outcomes' && path[2] === 'results' && hit.onKey;
   if (!isResultKey) return undefined;
-  const arms = Array.isArray(file.value.arms) ? file.value.arms : [];
-  const index = arms.findIndex((a) => isPlainObject(a) && a.id === path[3]);
-  if (index < 0) return undefined;
-  return new YamlLocator(file).valueRange(['arms', index, 'id']);
+  const arm = typeof path[3] === 'string' ? readRecord(file.value).arm(path[3]) : undefined;
+  if (!arm) return undefined;
+  return new YamlLocator(file).valueRange(['arms', arm.index, 'id']);
 }

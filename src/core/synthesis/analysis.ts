@@ -8,6 +8,18 @@ import { listRecords } from '../review/review';
 import { valuesAgree } from '../dual/compare';
 import { isPlainObject } from '../common/values';
 import { WHOLE_SAMPLE } from '../record/rules';
+import {
+  ABSENT,
+  citationLabel,
+  read,
+  readCitation,
+  readRecord,
+  valueOf,
+  type Arm,
+  type ArmResult,
+  type Reading,
+  type RecordModel,
+} from '../record/model';
 import { diskReader, groupByStudy, type RecordReader } from '../dual/studyPairs';
 import { speaker } from '../dual/speaker';
 import { readAnalyses, type AnalysisConfig, type ParsedAnalysis } from './analysisConfig';
@@ -164,8 +176,6 @@ export const SUBGROUP_TEST_METHOD =
   'Q test across subgroup estimates with a common-effect (fixed) model; each subgroup has its own tau²';
 
 const LEVEL = 0.95;
-const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const isString = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
 
 /** Reads every study's records: reviewers' (protocol order) and consensus. */
 export async function loadStudies(
@@ -222,19 +232,6 @@ export function runAnalyses(
 // ---------------------------------------------------------------------------------------------------------
 // Which record speaks
 
-function armsOf(record: Obj | undefined): Obj[] {
-  return record && Array.isArray(record.arms) ? record.arms.filter(isPlainObject) : [];
-}
-
-function outcomeOf(record: Obj | undefined, id: string): Obj | undefined {
-  const outcomes = record && Array.isArray(record.outcomes) ? record.outcomes : [];
-  return outcomes.find((o): o is Obj => isPlainObject(o) && o.id === id);
-}
-
-function firstArm(record: Obj | undefined, id: string): Obj | undefined {
-  return armsOf(record).find((a) => a.id === id);
-}
-
 function show(value: unknown): string {
   if (value === undefined || value === null) return '(not extracted)';
   if (typeof value === 'string') return value;
@@ -244,21 +241,22 @@ function show(value: unknown): string {
 /**
  * The values an analysis reads from a record, as id paths: the arms in its groups (their group and n), the
  * outcome's type and scale, and the outcome's results for those arms (and for the whole sample, for COR).
+ * Values as written, so that a disagreement shows what each reviewer extracted.
  */
-function readValues(record: Obj | undefined, analysis: AnalysisConfig, armIds: readonly string[]) {
+function readValues(record: RecordModel, analysis: AnalysisConfig, armIds: readonly string[]) {
   const values = new Map<string, unknown>();
   for (const id of armIds) {
-    const arm = firstArm(record, id);
+    const arm = record.arm(id);
     values.set(`arms[${id}]`, arm === undefined ? undefined : 'present');
-    values.set(`arms[${id}].group`, arm?.group);
-    values.set(`arms[${id}].n`, arm?.n);
+    values.set(`arms[${id}].group`, arm?.value.group);
+    values.set(`arms[${id}].n`, arm?.value.n);
   }
   const base = `outcomes[${analysis.outcome}]`;
-  const outcome = outcomeOf(record, analysis.outcome);
+  const outcome = record.outcome(analysis.outcome);
   values.set(base, outcome === undefined ? undefined : 'present');
-  values.set(`${base}.type`, outcome?.type);
-  values.set(`${base}.scale`, outcome?.scale);
-  const results = outcome && isPlainObject(outcome.results) ? outcome.results : {};
+  values.set(`${base}.type`, outcome?.value.type);
+  values.set(`${base}.scale`, outcome?.value.scale);
+  const results = outcome?.results ?? {};
   // The whole sample's result is read only for a correlation.
   for (const id of analysis.measure === 'COR' ? [...armIds, WHOLE_SAMPLE] : armIds) {
     const result = results[id];
@@ -272,13 +270,12 @@ function readValues(record: Obj | undefined, analysis: AnalysisConfig, armIds: r
 }
 
 /** Arm ids of either record whose group is on either side of the analysis. */
-function relevantArmIds(records: readonly (Obj | undefined)[], analysis: AnalysisConfig): string[] {
+function relevantArmIds(records: readonly RecordModel[], analysis: AnalysisConfig): string[] {
   const groups = new Set([...analysis.experimental, ...analysis.control]);
   const ids = new Set<string>();
   for (const record of records) {
-    for (const arm of armsOf(record)) {
-      if (typeof arm.id === 'string' && typeof arm.group === 'string' && groups.has(arm.group))
-        ids.add(arm.id);
+    for (const arm of record.arms) {
+      if (arm.id !== null && arm.group !== null && groups.has(arm.group)) ids.add(arm.id);
     }
   }
   return [...ids];
@@ -291,9 +288,10 @@ export function readDisagreements(
   analysis: AnalysisConfig,
   tolerance: number,
 ): { path: string; a: unknown; b: unknown }[] {
-  const ids = relevantArmIds([a, b], analysis);
-  const va = readValues(a, analysis, ids);
-  const vb = readValues(b, analysis, ids);
+  const records = [readRecord(a), readRecord(b)] as const;
+  const ids = relevantArmIds(records, analysis);
+  const va = readValues(records[0], analysis, ids);
+  const vb = readValues(records[1], analysis, ids);
   const out: { path: string; a: unknown; b: unknown }[] = [];
   for (const path of new Set([...va.keys(), ...vb.keys()])) {
     const x = va.get(path);
@@ -365,66 +363,77 @@ function speakingRecord(study: StudyRecords, analysis: AnalysisConfig, tolerance
 interface ArmData {
   id: string;
   group: string;
-  result: Obj | undefined;
-  armN: unknown;
+  /** The arm's result for the outcome, when it is a mapping. */
+  result: ArmResult | undefined;
+  /** The arm's randomized n. */
+  armN: Reading<number>;
 }
 
 /** Why a value cannot be used: NR, or not extracted. */
-function missing(what: string, value: unknown): string {
-  return value === 'NR' ? `${what} is NR (not reported)` : `${what} is not extracted`;
+function missing(what: string, value: Reading<unknown>): string {
+  return value.kind === 'NR' ? `${what} is NR (not reported)` : `${what} is not extracted`;
 }
 
 /** n of an arm's result, or the arm's randomized n when the result has none (recorded as a conversion). */
 function armN(arm: ArmData, conversions: string[], problems: string[]): number | undefined {
-  const n = arm.result?.n;
-  if (isNumber(n)) return n;
-  if (isNumber(arm.armN)) {
+  const n = arm.result?.n ?? ABSENT;
+  if (n.kind === 'value') return n.value;
+  if (arm.armN.kind === 'value') {
     conversions.push(
-      `n of arm ${arm.id}: the arm's randomized n (the result's n is ${n === 'NR' ? 'NR' : 'not extracted'})`,
+      `n of arm ${arm.id}: the arm's randomized n (the result's n is ${n.kind === 'NR' ? 'NR' : 'not extracted'})`,
     );
-    return arm.armN;
+    return arm.armN.value;
   }
-  problems.push(missing(`n of arm ${arm.id}`, n ?? arm.armN));
+  problems.push(missing(`n of arm ${arm.id}`, n.kind === 'absent' ? arm.armN : n));
   return undefined;
 }
 
 function continuousArm(arm: ArmData, conversions: string[], problems: string[]): MeanSdN | undefined {
-  const r = arm.result ?? {};
+  const r = arm.result;
   const before = problems.length;
-  if (!isNumber(r.mean)) problems.push(missing(`mean of arm ${arm.id}`, r.mean));
+  const mean = valueOf(r?.mean ?? ABSENT);
+  if (mean === undefined) problems.push(missing(`mean of arm ${arm.id}`, r?.mean ?? ABSENT));
   const n = armN(arm, conversions, problems);
-  let sd: number | undefined;
-  if (isNumber(r.sd)) sd = r.sd;
-  else if (isNumber(r.se) && n !== undefined) {
-    sd = sdFromSe(r.se, n);
+  const se = valueOf(r?.se ?? ABSENT);
+  const ci = r?.ci ?? null;
+  const lower = ci ? valueOf(ci.lower) : undefined;
+  const upper = ci ? valueOf(ci.upper) : undefined;
+  let sd = valueOf(r?.sd ?? ABSENT);
+  if (sd !== undefined) {
+    // As extracted.
+  } else if (se !== undefined && n !== undefined) {
+    sd = sdFromSe(se, n);
     conversions.push(`sd of arm ${arm.id} from its SE (sd = se·√n)`);
-  } else if (isPlainObject(r.ci) && isNumber(r.ci.lower) && isNumber(r.ci.upper) && n !== undefined) {
-    const level = isNumber(r.ci.level) ? r.ci.level : 0.95;
-    const converted = sdFromCi(r.ci.lower, r.ci.upper, n, level);
+  } else if (ci && lower !== undefined && upper !== undefined && n !== undefined) {
+    const level = valueOf(ci.level) ?? 0.95;
+    const converted = sdFromCi(lower, upper, n, level);
     sd = converted.sd;
     conversions.push(
       `sd of arm ${arm.id} from its ${Math.round(level * 100)}% CI (${converted.distribution === 't' ? `t with ${n - 1} df, n < 60` : 'normal'})`,
     );
-  } else if (n !== undefined || (!isNumber(r.se) && !isPlainObject(r.ci))) {
-    problems.push(missing(`sd of arm ${arm.id}`, r.sd));
+  } else if (n !== undefined || (se === undefined && !ci)) {
+    // Without an n, an SE or a CI may still give the SD once n is known: only the n is reported then.
+    problems.push(missing(`sd of arm ${arm.id}`, r?.sd ?? ABSENT));
   }
-  if (problems.length > before || n === undefined || sd === undefined) return undefined;
-  return { mean: r.mean as number, sd, n };
+  if (problems.length > before || mean === undefined || n === undefined || sd === undefined) return undefined;
+  return { mean, sd, n };
 }
 
 function dichotomousArm(arm: ArmData, conversions: string[], problems: string[]): EventsN | undefined {
-  const r = arm.result ?? {};
+  const r = arm.result;
   const before = problems.length;
   const n = armN(arm, conversions, problems);
-  let events: number | undefined;
-  if (isNumber(r.events)) events = r.events;
-  else if (isNumber(r.percent) && n !== undefined) {
-    events = Math.round((r.percent * n) / 100);
+  const percent = valueOf(r?.percent ?? ABSENT);
+  let events = valueOf(r?.events ?? ABSENT);
+  if (events !== undefined) {
+    // As extracted.
+  } else if (percent !== undefined && n !== undefined) {
+    events = Math.round((percent * n) / 100);
     conversions.push(
-      `events of arm ${arm.id} from its percentage (${r.percent}% of ${n}, rounded to ${events})`,
+      `events of arm ${arm.id} from its percentage (${percent}% of ${n}, rounded to ${events})`,
     );
-  } else if (n !== undefined || !isNumber(r.percent))
-    problems.push(missing(`events of arm ${arm.id}`, r.events));
+  } else if (n !== undefined || percent === undefined)
+    problems.push(missing(`events of arm ${arm.id}`, r?.events ?? ABSENT));
   if (problems.length > before || n === undefined || events === undefined) return undefined;
   return { events, n };
 }
@@ -441,28 +450,31 @@ function unique<T>(values: readonly T[]): T[] {
   return [...new Set(values)];
 }
 
+type GroupedArm = Arm & { id: string; group: string };
+
 /** The study's effect size from its speaking record, or the reasons it cannot be computed. */
-function extract(record: Obj, analysis: AnalysisConfig): Extracted | { reason: string } {
+function extract(value: Obj, analysis: AnalysisConfig): Extracted | { reason: string } {
+  const record = readRecord(value);
   const expGroups = new Set(analysis.experimental);
   const ctlGroups = new Set(analysis.control);
-  const arms = armsOf(record).filter((a) => typeof a.id === 'string' && typeof a.group === 'string');
+  const arms = record.arms.filter((a): a is GroupedArm => a.id !== null && a.group !== null);
   const seen = new Set<string>();
   for (const arm of arms) {
-    if (seen.has(arm.id as string))
+    if (seen.has(arm.id))
       return {
-        reason: `arm id ${String(arm.id)} is used twice in the record, so its arms cannot be told apart`,
+        reason: `arm id ${arm.id} is used twice in the record, so its arms cannot be told apart`,
       };
-    seen.add(arm.id as string);
+    seen.add(arm.id);
   }
-  const both = arms.filter((a) => expGroups.has(a.group as string) && ctlGroups.has(a.group as string));
+  const both = arms.filter((a) => expGroups.has(a.group) && ctlGroups.has(a.group));
   if (both.length > 0)
     return {
-      reason: `arm ${String(both[0]!.id)} (group ${String(both[0]!.group)}) would be on both sides of the comparison`,
+      reason: `arm ${both[0]!.id} (group ${both[0]!.group}) would be on both sides of the comparison`,
     };
-  const outcome = outcomeOf(record, analysis.outcome);
+  const outcome = record.outcome(analysis.outcome);
   const groupsText = (groups: readonly string[]) => groups.join(', ');
-  const expArms = arms.filter((a) => expGroups.has(a.group as string));
-  const ctlArms = arms.filter((a) => ctlGroups.has(a.group as string));
+  const expArms = arms.filter((a) => expGroups.has(a.group));
+  const ctlArms = arms.filter((a) => ctlGroups.has(a.group));
   const wanted = MEASURE_OUTCOME_TYPE[analysis.measure];
 
   if (analysis.measure !== 'COR') {
@@ -479,13 +491,12 @@ function extract(record: Obj, analysis: AnalysisConfig): Extracted | { reason: s
   if (!outcome) return { reason: `no outcome ${analysis.outcome} in the record` };
   if (outcome.type !== wanted)
     return {
-      reason: `outcome ${analysis.outcome} is ${isString(outcome.type) ? outcome.type : 'of no type'}, but ${analysis.measure} needs a ${wanted} outcome`,
+      reason: `outcome ${analysis.outcome} is ${outcome.type ?? 'of no type'}, but ${analysis.measure} needs a ${wanted} outcome`,
     };
-  const results = isPlainObject(outcome.results) ? outcome.results : {};
-  const data = (arm: Obj): ArmData => ({
-    id: arm.id as string,
-    group: arm.group as string,
-    result: isPlainObject(results[arm.id as string]) ? (results[arm.id as string] as Obj) : undefined,
+  const data = (arm: GroupedArm): ArmData => ({
+    id: arm.id,
+    group: arm.group,
+    result: outcome.result(arm.id),
     armN: arm.n,
   });
   const conversions: string[] = [];
@@ -493,15 +504,16 @@ function extract(record: Obj, analysis: AnalysisConfig): Extracted | { reason: s
   const subgroup = unique(analysis.experimental.filter((g) => expArms.some((a) => a.group === g))).join(', ');
 
   if (analysis.measure === 'COR') {
-    const fromAll = isPlainObject(results[WHOLE_SAMPLE]) ? (results[WHOLE_SAMPLE] as Obj) : undefined;
+    const fromAll = outcome.result(WHOLE_SAMPLE);
     const relevant = [...expArms, ...ctlArms].map(data).filter((a) => a.result !== undefined);
     let source: string;
-    let result: Obj;
-    let nFallback: unknown;
-    if (fromAll && fromAll.r !== undefined) {
+    let result: ArmResult;
+    let nFallback: Reading<number>;
+    // A whole-sample r that is written at all (even empty or NR) is the study's r.
+    if (fromAll && fromAll.value.r !== undefined) {
       source = WHOLE_SAMPLE;
       result = fromAll;
-      nFallback = undefined;
+      nFallback = ABSENT;
     } else if (relevant.length === 1) {
       source = relevant[0]!.id;
       result = relevant[0]!.result!;
@@ -515,29 +527,30 @@ function extract(record: Obj, analysis: AnalysisConfig): Extracted | { reason: s
         reason: `several arms report a correlation (${relevant.map((a) => a.id).join(', ')}) and none for the whole sample, so no single r speaks for the study`,
       };
     }
-    if (!isNumber(result.r)) problems.push(missing(`r (${source})`, result.r));
-    let n: number | undefined;
-    if (isNumber(result.n)) n = result.n;
-    else if (isNumber(nFallback)) {
-      n = nFallback;
+    const r = valueOf(result.r);
+    if (r === undefined) problems.push(missing(`r (${source})`, result.r));
+    let n = valueOf(result.n);
+    if (n === undefined && nFallback.kind === 'value') {
+      n = nFallback.value;
       conversions.push(`n of the correlation: the randomized n of arm ${source}`);
-    } else problems.push(missing(`n of the correlation (${source})`, result.n));
-    if (problems.length > 0) return { reason: problems.join('; ') };
-    const effect = fisherZ(result.r as number, n!);
+    } else if (n === undefined) problems.push(missing(`n of the correlation (${source})`, result.n));
+    if (problems.length > 0 || r === undefined || n === undefined) return { reason: problems.join('; ') };
+    const effect = fisherZ(r, n);
     if (!effect.ok) return { reason: effect.reason };
     return {
       yi: effect.yi,
       vi: effect.vi,
-      inputs: { correlation: { source, r: result.r as number, n: n! } },
+      inputs: { correlation: { source, r, n } },
       conversions: [...conversions, ...effect.notes],
-      subgroup: subgroup || unique([...expArms, ...ctlArms].map((a) => a.group as string)).join(', '),
+      subgroup: subgroup || unique([...expArms, ...ctlArms].map((a) => a.group)).join(', '),
     };
   }
 
   const expData = expArms.map(data);
   const ctlData = ctlArms.map(data);
   for (const arm of [...expData, ...ctlData]) {
-    if (!arm.result) problems.push(missing(`the result of arm ${arm.id}`, results[arm.id]));
+    if (!arm.result)
+      problems.push(missing(`the result of arm ${arm.id}`, read(outcome.results[arm.id], isPlainObject)));
   }
   if (problems.length > 0) return { reason: problems.join('; ') };
 
@@ -585,42 +598,30 @@ function extract(record: Obj, analysis: AnalysisConfig): Extracted | { reason: s
 }
 
 /** POMP values of a study's arms in the analysis' groups (one per group; several arms averaged, n-weighted). */
-function pompValues(study: string, record: Obj, analysis: AnalysisConfig): PompValue[] {
-  const outcome = outcomeOf(record, analysis.outcome);
-  if (!outcome || outcome.type !== 'continuous' || !isPlainObject(outcome.scale)) return [];
-  const scale = outcome.scale;
-  if (!isNumber(scale.min) || !isNumber(scale.max)) return [];
-  const results = isPlainObject(outcome.results) ? outcome.results : {};
+function pompValues(study: string, value: Obj, analysis: AnalysisConfig): PompValue[] {
+  const record = readRecord(value);
+  const outcome = record.outcome(analysis.outcome);
+  const scale = outcome?.scale;
+  if (!outcome || outcome.type !== 'continuous' || !scale) return [];
   const groups = [...analysis.experimental, ...analysis.control];
   const out: PompValue[] = [];
   for (const group of unique(groups)) {
-    const values: { pomp: number; n: unknown }[] = [];
-    for (const arm of armsOf(record)) {
-      if (arm.group !== group || typeof arm.id !== 'string') continue;
-      const result = results[arm.id];
-      if (!isPlainObject(result) || !isNumber(result.mean)) continue;
-      const value = pomp(result.mean, {
-        min: scale.min,
-        max: scale.max,
-        higherIsBetter: scale.higher_is_better !== false,
-      });
-      if (value !== undefined) values.push({ pomp: value, n: isNumber(result.n) ? result.n : arm.n });
+    const values: { pomp: number; n: number | undefined }[] = [];
+    for (const arm of record.arms) {
+      if (arm.group !== group || arm.id === null) continue;
+      const result = outcome.result(arm.id);
+      const mean = result && valueOf(result.mean);
+      if (!result || mean === undefined) continue;
+      const value = pomp(mean, scale);
+      if (value !== undefined) values.push({ pomp: value, n: valueOf(result.n) ?? valueOf(arm.n) });
     }
     if (values.length === 0) continue;
-    const weighted = values.every((v) => isNumber(v.n));
-    const total = weighted ? values.reduce((s, v) => s + (v.n as number), 0) : values.length;
-    const mean = values.reduce((s, v) => s + v.pomp * (weighted ? (v.n as number) : 1), 0) / total;
+    const weighted = values.every((v) => v.n !== undefined);
+    const total = weighted ? values.reduce((s, v) => s + v.n!, 0) : values.length;
+    const mean = values.reduce((s, v) => s + v.pomp * (weighted ? v.n! : 1), 0) / total;
     out.push({ study, group, pomp: mean });
   }
   return out;
-}
-
-function citationLabel(study: string, record: Obj): string {
-  const citation = isPlainObject(record.citation) ? record.citation : {};
-  const first =
-    Array.isArray(citation.authors) && isString(citation.authors[0]) ? citation.authors[0] : undefined;
-  const surname = first?.trim().split(/\s+/)[0];
-  return surname && isNumber(citation.year) ? `${surname} ${citation.year}` : study;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -732,7 +733,7 @@ export function runAnalysis(
       yi: extracted.yi,
       vi: extracted.vi,
       weight: null,
-      label: citationLabel(study.study, speaker.record),
+      label: citationLabel(readCitation(speaker.record), study.study),
       ci,
       subgroup: analysis.subgroup ? extracted.subgroup : null,
       source: speaker.source,

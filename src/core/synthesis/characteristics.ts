@@ -9,7 +9,7 @@
 import type { ReviewConfig } from '../review/review';
 import { valuesAgree } from '../dual/compare';
 import { speaker } from '../dual/speaker';
-import { isPlainObject } from '../common/values';
+import { citationLabel, citationText as recordCitationText, readRecord } from '../record/model';
 import type { StudyRecord, StudyRecords } from './analysis';
 import { readAnalyses } from './analysisConfig';
 
@@ -60,48 +60,43 @@ export interface StudyCharacteristics {
 
 export type CharacteristicsConfig = Pick<ReviewConfig, 'synthesis' | 'compare' | 'blind'>;
 
-const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : null);
-const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter(isPlainObject) : []);
-
 /** The part of a record the table shows; `analysed` maps outcome ids to the analyses reading them. */
-function shown(study: string, record: Obj, analysed: Map<string, string[]> | null) {
-  const citation = isPlainObject(record.citation) ? record.citation : {};
-  const authors = Array.isArray(citation.authors) ? citation.authors.filter((a) => text(a) !== null) : [];
-  const firstAuthor = (authors[0] as string | undefined) ?? null;
-  const year = isNumber(citation.year) ? citation.year : null;
-  const surname = firstAuthor?.trim().split(/\s+/)[0];
-  const arms: ArmCharacteristics[] = list(record.arms)
-    .filter((a) => text(a.id) !== null)
-    .map((a) => ({
-      id: a.id as string,
-      label: text(a.label),
-      group: text(a.group),
-      n: isNumber(a.n) ? a.n : a.n === 'NR' ? 'NR' : null,
-    }));
-  const outcomes: OutcomeCharacteristics[] = list(record.outcomes)
-    .filter((o) => text(o.id) !== null && (analysed === null || analysed.has(o.id as string)))
-    .map((o) => {
-      const scale = isPlainObject(o.scale) ? o.scale : undefined;
-      return {
-        id: o.id as string,
-        label: text(o.label),
-        type: text(o.type),
-        instrument: text(o.instrument),
-        timepoint: text(o.timepoint),
-        scale:
-          scale && isNumber(scale.min) && isNumber(scale.max)
-            ? { min: scale.min, max: scale.max, higherIsBetter: scale.higher_is_better !== false }
-            : null,
-        analyses: analysed?.get(o.id as string) ?? [],
-      };
-    });
+function shown(study: string, value: Obj, analysed: Map<string, string[]> | null) {
+  const record = readRecord(value);
+  const { citation } = record;
+  const arms: ArmCharacteristics[] = record.arms.flatMap((a) =>
+    a.id === null
+      ? []
+      : [
+          {
+            id: a.id,
+            label: a.label,
+            group: a.group,
+            n: a.n.kind === 'value' ? a.n.value : a.n.kind === 'NR' ? 'NR' : null,
+          },
+        ],
+  );
+  const outcomes: OutcomeCharacteristics[] = record.outcomes.flatMap((o) =>
+    o.id === null || (analysed !== null && !analysed.has(o.id))
+      ? []
+      : [
+          {
+            id: o.id,
+            label: o.label,
+            type: o.type,
+            instrument: o.instrument,
+            timepoint: o.timepoint,
+            scale: o.scale && { min: o.scale.min, max: o.scale.max, higherIsBetter: o.scale.higherIsBetter },
+            analyses: analysed?.get(o.id) ?? [],
+          },
+        ],
+  );
   return {
-    label: surname && year !== null ? `${surname} ${year}` : study,
-    firstAuthor,
-    etAl: authors.length > 1,
-    year,
-    journal: text(citation.journal),
+    label: citationLabel(citation, study),
+    firstAuthor: citation.firstAuthor,
+    etAl: citation.etAl,
+    year: citation.year,
+    journal: citation.journal,
     arms,
     outcomes,
   };
@@ -245,8 +240,7 @@ export function studyCharacteristics(
 
 /** "Preschl B et al. (2011)". */
 export function citationText(c: StudyCharacteristics): string {
-  if (!c.firstAuthor) return c.year === null ? '' : String(c.year);
-  return `${c.firstAuthor}${c.etAl ? ' et al.' : ''}${c.year === null ? '' : ` (${c.year})`}`;
+  return recordCitationText(c);
 }
 
 /** "(email, n = 25)": an arm's group and n; its label or id comes first where shown. */
