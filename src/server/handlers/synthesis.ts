@@ -1,29 +1,20 @@
 // The live synthesis panel's requests, answered by the review's core workspace (which keeps each record's
 // data and each study's comparison up to date as files change): an edit costs one parse, one validation and
 // one comparison, then core's analyses over values already in memory.
-import { RequestType, type Connection } from 'vscode-languageserver/node';
-import { runAnalyses } from '../core/synthesis/analysis';
-import { studyCharacteristics } from '../core/synthesis/characteristics';
+import { type Connection } from 'vscode-languageserver/node';
+import { runAnalyses } from '../../core/synthesis/analysis';
+import { studyCharacteristics } from '../../core/synthesis/characteristics';
 import {
   formatSynthesizeCsv,
   formatSynthesizeJson,
   formatSynthesizeSvg,
-} from '../core/synthesis/present/exportFormats';
-import { synthesisHtmlReport } from '../core/synthesis/present/report';
-import {
-  SynthesisMethods,
-  type StudyLocationParams,
-  type StudyLocationResult,
-  type SynthesisParams,
-  type SynthesisResult,
-  EXPORT_SYNTHESIS_METHOD,
-  type ExportSynthesisParams,
-  type ExportFormat,
-  type ExportSynthesisResult,
-} from '../shared/protocol';
-import { onCustomRequest } from './customRequest';
-import { uriToPath } from './overlayFileSystem';
-import type { ReviewWorkspace } from '../core/workspace/reviewWorkspace';
+} from '../../core/synthesis/present/exportFormats';
+import { synthesisHtmlReport } from '../../core/synthesis/present/report';
+import { type ExportFormat } from '../../shared/protocol';
+import { onCustomRequest } from '../customRequest';
+import { Requests } from '../../shared/requests';
+import { uriToPath } from '../overlayFileSystem';
+import type { ReviewWorkspace } from '../../core/workspace/reviewWorkspace';
 
 export interface SynthesisContext {
   connection: Connection;
@@ -49,7 +40,7 @@ export function registerSynthesis(context: SynthesisContext): void {
   // Exports of the synthesis as it stands, unsaved edits included: the same formats as the CLI.
   onCustomRequest(
     connection,
-    new RequestType<ExportSynthesisParams, ExportSynthesisResult, void>(EXPORT_SYNTHESIS_METHOD),
+    Requests.exportSynthesis,
     { rootUri: 'string?', format: 'string', analysis: 'string?' },
     async ({ rootUri, format, analysis }) => {
       if (!EXPORT_FORMATS.includes(format))
@@ -81,7 +72,7 @@ export function registerSynthesis(context: SynthesisContext): void {
 
   onCustomRequest(
     connection,
-    new RequestType<SynthesisParams, SynthesisResult, void>(SynthesisMethods.synthesis),
+    Requests.synthesis,
     { rootUri: 'string?', rescan: 'boolean?' },
     async ({ rootUri, rescan }) => {
       const session = await sessionFor(context, rootUri);
@@ -94,7 +85,7 @@ export function registerSynthesis(context: SynthesisContext): void {
 
   onCustomRequest(
     connection,
-    new RequestType<StudyLocationParams, StudyLocationResult, void>(SynthesisMethods.studyLocation),
+    Requests.studyLocation,
     { rootUri: 'string', study: 'string', outcome: 'string?' },
     async ({ rootUri, study, outcome }) => {
       const session = await sessionFor(context, rootUri);

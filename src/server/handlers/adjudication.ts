@@ -4,8 +4,6 @@ import {
   CodeAction,
   CodeActionKind,
   CreateFile,
-  RequestType,
-  RequestType0,
   TextDocumentEdit,
   type CodeLens,
   type Connection,
@@ -19,28 +17,22 @@ import {
   trivialResolutions,
   unresolvedDisagreements,
   type Adjudicator,
-} from '../core/dual/adjudicate';
-import type { DiagnosticData } from '../core/common/diagnostic';
-import { resolveIdPath } from '../core/record/idPath';
-import { consensusTarget, writableConsensusFile } from '../core/dual/consensusTarget';
-import type { ReviewFileSystem } from '../core/review/fileSystem';
-import { describeCompared, type StudyComparison } from '../core/dual/studyPairs';
-import { YamlLocator } from '../core/yaml/yamlDocument';
+} from '../../core/dual/adjudicate';
+import type { DiagnosticData } from '../../core/common/diagnostic';
+import { resolveIdPath } from '../../core/record/idPath';
+import { consensusTarget, writableConsensusFile } from '../../core/dual/consensusTarget';
+import type { ReviewFileSystem } from '../../core/review/fileSystem';
+import { describeCompared, type StudyComparison } from '../../core/dual/studyPairs';
+import { YamlLocator } from '../../core/yaml/yamlDocument';
 import {
-  AdjudicationMethods,
   APPLY_RESOLUTION_COMMAND,
-  type AdjudicateStudyParams,
-  type AdjudicateStudyResult,
   type ApplyResolutionArgs,
-  type AutoResolveParams,
-  type AutoResolveResult,
   type DisagreementsResult,
-  type StudyRecordsParams,
-  type StudyRecordsResult,
-} from '../shared/protocol';
-import { onCustomRequest } from './customRequest';
-import { pathToUri, uriToPath } from './overlayFileSystem';
-import type { ReviewWorkspace } from '../core/workspace/reviewWorkspace';
+} from '../../shared/protocol';
+import { onCustomRequest } from '../customRequest';
+import { Requests } from '../../shared/requests';
+import { pathToUri, uriToPath } from '../overlayFileSystem';
+import type { ReviewWorkspace } from '../../core/workspace/reviewWorkspace';
 
 export interface AdjudicationContext {
   connection: Connection;
@@ -169,7 +161,7 @@ export function registerAdjudication(context: AdjudicationContext): void {
 
   onCustomRequest(
     connection,
-    new RequestType<AdjudicateStudyParams, AdjudicateStudyResult, void>(AdjudicationMethods.adjudicateStudy),
+    Requests.adjudicateStudy,
     { rootUri: 'string', study: 'string' },
     async ({ rootUri, study: studyId }) => {
       const root = uriToPath(rootUri);
@@ -226,108 +218,95 @@ export function registerAdjudication(context: AdjudicationContext): void {
     },
   );
 
-  onCustomRequest(
-    connection,
-    new RequestType<AutoResolveParams, AutoResolveResult, void>(AdjudicationMethods.autoResolve),
-    { uri: 'string' },
-    async ({ uri }) => {
-      const found = await studyOfUri(context, uri);
-      if (!found) return { error: 'Open a study record first.' };
-      const consensus = found.study.consensus;
-      if (!consensus)
-        return { error: `${found.study.study} has no consensus record yet: adjudicate the study first.` };
-      const writable = await writableConsensusFile(found.session.root, consensus.record.path, context.fs);
-      if ('error' in writable) return { error: writable.error };
-      const path = writable.path;
-      const text = await context.readText(path);
-      if (text === undefined) return { error: 'The consensus record cannot be read.' };
-      const resolutions = trivialResolutions(found.study);
-      const who = await adjudicator(context, uri);
-      let updated = text;
-      for (const resolution of resolutions) updated = applyResolution(updated, resolution, who);
-      return {
-        uri: context.clientUriOf(path),
-        resolved: resolutions.length,
-        edits: updated === text ? undefined : lineEdits(text, updated),
-      };
-    },
-  );
+  onCustomRequest(connection, Requests.autoResolve, { uri: 'string' }, async ({ uri }) => {
+    const found = await studyOfUri(context, uri);
+    if (!found) return { error: 'Open a study record first.' };
+    const consensus = found.study.consensus;
+    if (!consensus)
+      return { error: `${found.study.study} has no consensus record yet: adjudicate the study first.` };
+    const writable = await writableConsensusFile(found.session.root, consensus.record.path, context.fs);
+    if ('error' in writable) return { error: writable.error };
+    const path = writable.path;
+    const text = await context.readText(path);
+    if (text === undefined) return { error: 'The consensus record cannot be read.' };
+    const resolutions = trivialResolutions(found.study);
+    const who = await adjudicator(context, uri);
+    let updated = text;
+    for (const resolution of resolutions) updated = applyResolution(updated, resolution, who);
+    return {
+      uri: context.clientUriOf(path),
+      resolved: resolutions.length,
+      edits: updated === text ? undefined : lineEdits(text, updated),
+    };
+  });
 
-  onCustomRequest(
-    connection,
-    new RequestType<StudyRecordsParams, StudyRecordsResult | null, void>(AdjudicationMethods.studyRecords),
-    { uri: 'string' },
-    async ({ uri }) => {
-      const path = uriToPath(uri);
-      const session = path ? await context.sessionOf(path) : undefined;
-      if (!session || !path) return null;
-      const role = await session.roleOf(path);
-      if (role.role !== 'record' || !role.record.study) return null;
-      const review = await session.current();
-      const records = (await session.records()).filter((r) => r.study === role.record.study);
-      const toUri = (rel: string) => context.clientUriOf(nodePath.join(session.root, rel));
-      const consensus = records.find((r) => r.reviewer === review.config.consensus);
-      return {
-        rootUri: pathToUri(session.root),
-        study: role.record.study,
-        reviewers: records
-          .filter((r) => r.reviewer && review.config.reviewers.includes(r.reviewer))
-          .sort(
-            (x, y) =>
-              review.config.reviewers.indexOf(x.reviewer!) - review.config.reviewers.indexOf(y.reviewer!),
-          )
-          .map((r) => ({ reviewer: r.reviewer!, uri: toUri(r.path) })),
-        consensusUri: consensus ? toUri(consensus.path) : undefined,
-      };
-    },
-  );
+  onCustomRequest(connection, Requests.studyRecords, { uri: 'string' }, async ({ uri }) => {
+    const path = uriToPath(uri);
+    const session = path ? await context.sessionOf(path) : undefined;
+    if (!session || !path) return null;
+    const role = await session.roleOf(path);
+    if (role.role !== 'record' || !role.record.study) return null;
+    const review = await session.current();
+    const records = (await session.records()).filter((r) => r.study === role.record.study);
+    const toUri = (rel: string) => context.clientUriOf(nodePath.join(session.root, rel));
+    const consensus = records.find((r) => r.reviewer === review.config.consensus);
+    return {
+      rootUri: pathToUri(session.root),
+      study: role.record.study,
+      reviewers: records
+        .filter((r) => r.reviewer && review.config.reviewers.includes(r.reviewer))
+        .sort(
+          (x, y) =>
+            review.config.reviewers.indexOf(x.reviewer!) - review.config.reviewers.indexOf(y.reviewer!),
+        )
+        .map((r) => ({ reviewer: r.reviewer!, uri: toUri(r.path) })),
+      consensusUri: consensus ? toUri(consensus.path) : undefined,
+    };
+  });
 
-  connection.onRequest(
-    new RequestType0<DisagreementsResult, void>(AdjudicationMethods.disagreements),
-    async () => {
-      const result: DisagreementsResult = { studies: [] };
-      for (const session of context.sessions()) {
-        await session.current();
-        for (const study of (await session.allStudies()).sort((x, y) => (x.study < y.study ? -1 : 1))) {
-          const [a, b] = study.records;
-          // Each record is parsed with positions once, and only if it has a disagreement to place.
-          const locators = new Map<unknown, YamlLocator>();
-          const locate = (
-            record: typeof a,
-            docPath: (string | number)[] | undefined,
-            anchor: (string | number)[],
-          ) => {
-            if (!record) return undefined;
-            let locator = locators.get(record);
-            if (!locator) locators.set(record, (locator = new YamlLocator(record.file)));
-            return {
-              uri: context.clientUriOf(nodePath.join(session.root, record.record.path)),
-              range: docPath ? locator.valueRange(docPath) : locator.containerRange(anchor),
-            };
+  connection.onRequest(Requests.disagreements, async () => {
+    const result: DisagreementsResult = { studies: [] };
+    for (const session of context.sessions()) {
+      await session.current();
+      for (const study of (await session.allStudies()).sort((x, y) => (x.study < y.study ? -1 : 1))) {
+        const [a, b] = study.records;
+        // Each record is parsed with positions once, and only if it has a disagreement to place.
+        const locators = new Map<unknown, YamlLocator>();
+        const locate = (
+          record: typeof a,
+          docPath: (string | number)[] | undefined,
+          anchor: (string | number)[],
+        ) => {
+          if (!record) return undefined;
+          let locator = locators.get(record);
+          if (!locator) locators.set(record, (locator = new YamlLocator(record.file)));
+          return {
+            uri: context.clientUriOf(nodePath.join(session.root, record.record.path)),
+            range: docPath ? locator.valueRange(docPath) : locator.containerRange(anchor),
           };
-          const unresolved = new Set(unresolvedDisagreements(study).map((d) => d.path));
-          result.studies.push({
-            rootUri: pathToUri(session.root),
-            study: study.study,
-            state: study.state,
-            reviewers: study.reviewers,
-            disagreements: study.disagreements
-              .filter((d) => unresolved.has(d.path))
-              .map((d) => ({
-                path: d.path,
-                a: d.a,
-                b: d.b,
-                locations: [locate(a, d.docPathA, d.anchorA), locate(b, d.docPathB, d.anchorB)].filter(
-                  (l): l is NonNullable<typeof l> => !!l,
-                ),
-              })),
-            resolved: study.disagreements.length - unresolved.size,
-          });
-        }
+        };
+        const unresolved = new Set(unresolvedDisagreements(study).map((d) => d.path));
+        result.studies.push({
+          rootUri: pathToUri(session.root),
+          study: study.study,
+          state: study.state,
+          reviewers: study.reviewers,
+          disagreements: study.disagreements
+            .filter((d) => unresolved.has(d.path))
+            .map((d) => ({
+              path: d.path,
+              a: d.a,
+              b: d.b,
+              locations: [locate(a, d.docPathA, d.anchorA), locate(b, d.docPathB, d.anchorB)].filter(
+                (l): l is NonNullable<typeof l> => !!l,
+              ),
+            })),
+          resolved: study.disagreements.length - unresolved.size,
+        });
       }
-      return result;
-    },
-  );
+    }
+    return result;
+  });
 }
 
 /** Code actions "Use ek's value (28)" / "Use mk's value (25)" on unresolved disagreements of a consensus record. */

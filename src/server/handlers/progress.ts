@@ -1,0 +1,58 @@
+// Extraction progress (status bar, dashboard) and Next Missing Field.
+import { recordProgress } from '../../core/editor/progress';
+import { toIdPath } from '../../core/record/idPath';
+import type { ReviewWorkspace } from '../../core/workspace/reviewWorkspace';
+import type { ProgressResult, RecordProgressInfo } from '../../shared/protocol';
+import { Requests } from '../../shared/requests';
+import type { ServerContext } from '../context';
+import { onCustomRequest } from '../customRequest';
+import { pathToUri, uriToPath } from '../overlayFileSystem';
+
+export function registerProgress(context: ServerContext): void {
+  const { connection, reviews } = context;
+
+  onCustomRequest(connection, Requests.progress, { uri: 'string?' }, async (params) => {
+    const wanted = params.uri ? uriToPath(params.uri) : undefined;
+    const result: ProgressResult = { reviews: [] };
+    const targets = wanted
+      ? [await reviews.sessionOf(wanted)].filter((s): s is ReviewWorkspace => !!s)
+      : reviews.workspaces();
+    for (const workspace of targets) {
+      const progress = await workspace.progress(wanted ? workspace.relative(wanted) : undefined);
+      result.reviews.push({
+        rootUri: pathToUri(workspace.root),
+        title: progress.title,
+        records: progress.records.map((record): RecordProgressInfo => ({
+          uri: context.clientUriOf(workspace.absolute(record.path)),
+          ...record,
+        })),
+        totals: progress.totals,
+      });
+    }
+    return result;
+  });
+
+  onCustomRequest(
+    connection,
+    Requests.nextMissingField,
+    { uri: 'string', position: 'position' },
+    async ({ uri, position }) => {
+      const document = context.documents.get(uri);
+      if (!document) return null;
+      const governed = await context.schemaOf(document);
+      if (!governed) return null;
+      const file = context.parsedDocument(document);
+      const { missing } = recordProgress(file, governed.schema);
+      if (missing.length === 0) return null;
+      const after = (p: { line: number; character: number }) =>
+        p.line > position.line || (p.line === position.line && p.character > position.character);
+      const next = missing.find((m) => after(m.range.start)) ?? missing[0]!;
+      return {
+        position: next.range.start,
+        field: toIdPath(file.value, next.path),
+        kind: next.kind,
+        remaining: missing.length,
+      };
+    },
+  );
+}
