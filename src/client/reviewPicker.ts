@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
-import { RequestType0, type LanguageClient } from 'vscode-languageclient/node';
-import { Methods, type ReviewInfo } from '../shared/protocol';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import type { ReviewInfo } from '../shared/protocol';
+import { Requests } from '../shared/requests';
 
 /** The review to act on: the only one of the workspace, or the one the user picks. */
 export async function pickReview(client: LanguageClient, title: string): Promise<ReviewInfo | undefined> {
-  const reviews = await client.sendRequest(new RequestType0<ReviewInfo[], void>(Methods.reviews));
+  const reviews = await client.sendRequest(Requests.reviews);
   if (reviews.length === 0) {
     void vscode.window.showWarningMessage('Study Extraction: no review.yaml found in this workspace.');
     return undefined;

@@ -1,0 +1,35 @@
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import type { NextMissingFieldResult } from '../../shared/protocol';
+import { Requests } from '../../shared/requests';
+import { STUDY_RECORD_LANGUAGE } from '../language';
+
+/** Moves the cursor to the next required field that is missing or still empty. */
+export async function nextMissingField(
+  client: LanguageClient,
+  editor = vscode.window.activeTextEditor,
+): Promise<NextMissingFieldResult | null> {
+  if (!editor || editor.document.languageId !== STUDY_RECORD_LANGUAGE) {
+    void vscode.window.showInformationMessage('Study Extraction: open a study record (*.study.yaml) first.');
+    return null;
+  }
+  const result = await client.sendRequest(Requests.nextMissingField, {
+    uri: editor.document.uri.toString(),
+    position: { line: editor.selection.active.line, character: editor.selection.active.character },
+  });
+  if (!result) {
+    vscode.window.setStatusBarMessage('Study Extraction: every required field is filled.', 4000);
+    return null;
+  }
+  const position = new vscode.Position(result.position.line, result.position.character);
+  editor.selection = new vscode.Selection(position, position);
+  editor.revealRange(
+    new vscode.Range(position, position),
+    vscode.TextEditorRevealType.InCenterIfOutsideViewport,
+  );
+  vscode.window.setStatusBarMessage(
+    `Study Extraction: ${result.field} is ${result.kind}; ${result.remaining} required field${result.remaining === 1 ? '' : 's'} left.`,
+    4000,
+  );
+  return result;
+}
