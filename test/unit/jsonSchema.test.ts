@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  backtracksLinearly,
   compileSchemaPattern,
   isPatternProblem,
   jsonNestingOverflow,
@@ -141,6 +142,57 @@ describe('compileSchemaPattern: schema patterns on a linear-time engine', () => 
     assert.equal(validate({ xyy: 'text' }), false);
     assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
     assert.throws(() => ajv.compile({ pattern: '(?=a)' }), /lookahead/);
+  });
+});
+
+describe('backtracksLinearly: which patterns may run on the native engine', () => {
+  test('anchored patterns with one trailing unbounded repetition and few choices do', () => {
+    for (const pattern of [
+      '^[a-z0-9][a-z0-9._-]*$',
+      '^10\\.\\d{4,9}/\\S+$',
+      '^\\d+$',
+      '^\\d{4}-\\d{2}-\\d{2}$',
+      '^(low|some-concerns|high)$',
+      '^NCT\\d{8}$',
+      '^(?:ab?c)x*$',
+      '^\\p{L}+$',
+    ])
+      assert.equal(backtracksLinearly(pattern), true, pattern);
+  });
+
+  test('unanchored, nested, repeated groups, two unbounded repetitions, lookaround or many choices do not', () => {
+    for (const pattern of [
+      'abc',
+      'a|^b',
+      '^a|b',
+      '^(a+)+$',
+      '^(a|b)*$',
+      '^\\d+\\.\\d+$',
+      '^a*b',
+      '^(?=a)a',
+      '^(a)\\1',
+      '^a?a?a?a?a?a?a?$',
+      '^[ab]{1,100}$',
+      `^${'a'.repeat(300)}$`,
+    ])
+      assert.equal(backtracksLinearly(pattern), false, pattern);
+  });
+
+  test('a pattern run natively answers as the linear-time engine does', () => {
+    const texts = ['', 'abc', 'a.b-c', '10.1234/x', '10.123/x', '2026-12-02', 'Ä', 'x y', '\u2003'];
+    for (const pattern of [
+      '^[a-z0-9][a-z0-9._-]*$',
+      '^10\\.\\d{4,9}/\\S+$',
+      '^\\d{4}-\\d{2}-\\d{2}$',
+      '^\\S+$',
+    ]) {
+      const compiled = compileSchemaPattern(pattern);
+      assert.ok(compiled instanceof RegExp, pattern);
+      const reference = compileSchemaPattern(`(?:${pattern})`);
+      assert.ok(!(reference instanceof RegExp) && !isPatternProblem(reference), pattern);
+      for (const text of texts)
+        assert.equal(compiled.test(text), reference.test(text), `${pattern} on ${text}`);
+    }
   });
 });
 

@@ -61,7 +61,18 @@ export function validateYaml(
     diagnostics.push(tooManyEntries(crowded, value, range));
     return finish(diagnostics);
   }
+  validateMapping(value, schema, options, locator, diagnostics);
+  return finish(diagnostics);
+}
 
+/** The schema, unknown fields and record rules of a mapping that is neither empty nor crowded. */
+function validateMapping(
+  value: Record<string, unknown>,
+  schema: CompiledSchema,
+  options: ValidationOptions,
+  locator: YamlLocator,
+  diagnostics: Diagnostic[],
+): void {
   try {
     let errors = schema.validate(value);
     if (options.recordRules && value.status === 'draft') {
@@ -89,7 +100,10 @@ export function validateYaml(
         documentName: options.documentName,
       }),
     );
-    unknownFields(value, schema.navigator.expand(schema.root, value), [], schema, locator, diagnostics);
+    unknownFields(value, schema.navigator.expand(schema.root, value), [], schema, (key, known, path) => {
+      diagnostics.push(unknownFieldDiagnostic(key, known(), path, locator));
+      return true;
+    });
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
     diagnostics.push({
@@ -100,8 +114,35 @@ export function validateYaml(
     });
   }
   if (options.recordRules) diagnostics.push(...checkRecordRules(value, options.recordRules, locator));
-  return finish(diagnostics);
 }
+
+/**
+ * Whether validating `value` (a record read without positions, neither crowded nor too deep) reports
+ * nothing: the same steps as `validateYaml`, stopping at the first problem, without building its message.
+ */
+function isCleanRecord(value: unknown, schema: CompiledSchema, expectations: RecordExpectations): boolean {
+  const record = value === undefined || value === null ? {} : value;
+  if (!isPlainObject(record)) return false;
+  try {
+    const errors = schema.validate(record);
+    // Rare: an error whose message collapses into nothing still decides as the full check does.
+    if (errors.length > 0) {
+      const probe: Diagnostic[] = [];
+      validateMapping(record, schema, { recordRules: expectations }, VALUE_ONLY_LOCATOR, probe);
+      return probe.length === 0;
+    }
+    let unknown = false;
+    unknownFields(record, schema.navigator.expand(schema.root, record), [], schema, () => (unknown = true));
+    if (unknown) return false;
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    return false;
+  }
+  return checkRecordRules(record, expectations, VALUE_ONLY_LOCATOR).length === 0;
+}
+
+/** Ranges for a record read without positions: only ever counted, never shown. */
+const VALUE_ONLY_LOCATOR = new YamlLocator(valueOnlyFile('', {}));
 
 /**
  * Parses and validates a study record's text. Most records of a review are clean: they are read by the fast
@@ -132,8 +173,7 @@ export function validateRecord(
         diagnostics: [tooManyEntries(crowded, fast.value, keyLineRange(text, crowded.path))],
         value: undefined,
       };
-    const probe = validateYaml(valueOnlyFile(text, fast.value), schema, { recordRules: expectations });
-    if (probe.length === 0) return { diagnostics: probe, value: fast.value };
+    if (isCleanRecord(fast.value, schema, expectations)) return { diagnostics: [], value: fast.value };
   }
   const file = parseYaml(text);
   return {
@@ -158,58 +198,91 @@ function dedupeUnknownFields(diagnostics: Diagnostic[]): Diagnostic[] {
   });
 }
 
-/** Reports every key that no applicable schema declares, at every level. */
+/**
+ * Calls `report` for every key that no applicable schema declares, at every level, in document order,
+ * until it returns false. The path is built only for what is reported.
+ */
 function unknownFields(
   value: unknown,
   contexts: SchemaContext[],
   path: PathSegment[],
   schema: CompiledSchema,
-  locator: YamlLocator,
-  out: Diagnostic[],
-): void {
-  if (contexts.length === 0) return;
+  report: (key: string, known: () => string[], path: PathSegment[]) => boolean,
+): boolean {
+  if (contexts.length === 0) return true;
   if (Array.isArray(value)) {
-    value.forEach((item, index) => {
-      unknownFields(
+    for (let index = 0; index < value.length; index++) {
+      const item: unknown = value[index];
+      if (typeof item !== 'object' || item === null) continue;
+      path.push(index);
+      const more = unknownFields(
         item,
         schema.navigator.itemSchemas(contexts, index, item),
-        [...path, index],
+        path,
         schema,
-        locator,
-        out,
+        report,
       );
-    });
+      path.pop();
+      if (!more) return false;
+    }
   } else if (isPlainObject(value)) {
     for (const key of Object.keys(value)) {
       if (!isKnownProperty(contexts, key)) {
-        out.push(unknownFieldDiagnostic(key, declaredProperties(contexts), [...path, key], locator));
+        if (!report(key, () => declaredProperties(contexts), [...path, key])) return false;
         continue;
       }
       const child = value[key];
-      unknownFields(
+      if (typeof child !== 'object' || child === null) continue;
+      path.push(key);
+      const more = unknownFields(
         child,
         schema.navigator.propertySchemas(contexts, key, child),
-        [...path, key],
+        path,
         schema,
-        locator,
-        out,
+        report,
       );
+      path.pop();
+      if (!more) return false;
     }
   }
+  return true;
 }
 
 /** The first mapping or list (breadth first: the outermost) with more than `max` entries. */
 function crowdedCollection(root: unknown, max: number): { path: PathSegment[]; size: number } | undefined {
-  const queue: [unknown, PathSegment[]][] = [[root, []]];
-  for (let next = 0; next < queue.length; next++) {
-    const [node, path] = queue[next]!;
+  // Each entry's parent and segment are kept beside the queue, so that only the answer builds a path.
+  const nodes: unknown[] = [root];
+  const parents: number[] = [-1];
+  const segments: PathSegment[] = [''];
+  for (let next = 0; next < nodes.length; next++) {
+    const node = nodes[next];
+    let size = -1;
     if (Array.isArray(node)) {
-      if (node.length > max) return { path, size: node.length };
-      node.forEach((item, index) => queue.push([item, [...path, index]]));
+      size = node.length;
+      if (size <= max)
+        for (let index = 0; index < size; index++) {
+          const item: unknown = node[index];
+          if (typeof item !== 'object' || item === null) continue;
+          nodes.push(item);
+          parents.push(next);
+          segments.push(index);
+        }
     } else if (isPlainObject(node)) {
       const keys = Object.keys(node);
-      if (keys.length > max) return { path, size: keys.length };
-      for (const key of keys) queue.push([node[key], [...path, key]]);
+      size = keys.length;
+      if (size <= max)
+        for (const key of keys) {
+          const child = node[key];
+          if (typeof child !== 'object' || child === null) continue;
+          nodes.push(child);
+          parents.push(next);
+          segments.push(key);
+        }
+    }
+    if (size > max) {
+      const path: PathSegment[] = [];
+      for (let at = next; at > 0; at = parents[at]!) path.unshift(segments[at]!);
+      return { path, size };
     }
   }
   return undefined;

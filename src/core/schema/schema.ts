@@ -60,19 +60,30 @@ export function createAjv(): Ajv2020 {
   return ajv;
 }
 
-/** A compiled validator together with what is needed to explain its errors. */
+/** An ajv instance and the validator it compiled. */
+export interface CompiledValidator {
+  ajv: Ajv2020;
+  validate: ValidateFunction;
+}
+
+/**
+ * A compiled validator together with what is needed to explain its errors. The validator may be compiled
+ * on first use: the base schema, the fallback of every review, is compiled only when a review needs it.
+ */
 export class CompiledSchema {
   readonly navigator: SchemaNavigator;
   readonly root: SchemaContext[];
+  private compiled: CompiledValidator | undefined;
 
   constructor(
-    private readonly ajv: Ajv2020,
-    private readonly validateFn: ValidateFunction,
+    validator: CompiledValidator | (() => CompiledValidator),
     roots: { uri: string; schema: JsonSchemaObject }[],
     rootUri: string,
     /** Whether `if` conditions of schemas other than the bundled ones may be compiled (trusted schemas). */
     private readonly compileConditions = true,
   ) {
+    if (typeof validator === 'function') this.compile = validator;
+    else this.compiled = validator;
     this.navigator = new SchemaNavigator(roots, (schema, base, value) =>
       this.evaluateIf(schema, base, value),
     );
@@ -80,14 +91,21 @@ export class CompiledSchema {
     this.root = [{ schema: root.schema, base: rootUri }];
   }
 
+  private compile: () => CompiledValidator = () => this.compiled!;
+
+  private get parts(): CompiledValidator {
+    return (this.compiled ??= this.compile());
+  }
+
   validate(value: unknown): ErrorObject[] {
-    const valid = this.validateFn(value);
-    return valid ? [] : [...(this.validateFn.errors ?? [])];
+    const validateFn = this.parts.validate;
+    const valid = validateFn(value);
+    return valid ? [] : [...(validateFn.errors ?? [])];
   }
 
   /** The same validator, navigating other schemas (without compiling their conditions). */
   withNavigation(roots: { uri: string; schema: JsonSchemaObject }[], rootUri: string): CompiledSchema {
-    return new CompiledSchema(this.ajv, this.validateFn, roots, rootUri, false);
+    return new CompiledSchema(() => this.parts, roots, rootUri, false);
   }
 
   schemasAt(value: unknown, path: readonly PathSegment[]): SchemaContext[] {
@@ -102,7 +120,7 @@ export class CompiledSchema {
     if (validator === undefined) {
       try {
         const allowed = this.compileConditions || bundledSchemaParts.has(schema);
-        validator = !allowed || containsRef(schema) ? null : this.ajv.compile(schema);
+        validator = !allowed || containsRef(schema) ? null : this.parts.ajv.compile(schema);
       } catch {
         validator = null;
       }
@@ -137,36 +155,35 @@ function containsRef(schema: unknown): boolean {
 
 let reviewFileValidator: CompiledSchema | undefined;
 
-/** The validator of review.yaml (bundled schema; compiled once per process). */
+/** The validator of review.yaml (bundled schema; compiled once per process, on first use). */
 export function reviewFileSchemaValidator(): CompiledSchema {
-  if (!reviewFileValidator) {
-    const ajv = createAjv();
-    const validate = ajv.compile(reviewFileSchema);
-    reviewFileValidator = new CompiledSchema(
-      ajv,
-      validate,
-      [{ uri: REVIEW_SCHEMA_ID, schema: reviewFileSchema }],
-      REVIEW_SCHEMA_ID,
-    );
-  }
+  reviewFileValidator ??= new CompiledSchema(
+    () => {
+      const ajv = createAjv();
+      return { ajv, validate: ajv.compile(reviewFileSchema) };
+    },
+    [{ uri: REVIEW_SCHEMA_ID, schema: reviewFileSchema }],
+    REVIEW_SCHEMA_ID,
+  );
   return reviewFileValidator;
 }
 
 let baseOnlyValidator: CompiledSchema | undefined;
 
-/** The validator of records when the review's own schema is missing or broken: the base alone. */
+/**
+ * The validator of records when the review's own schema is missing or broken: the base alone. Every review
+ * starts from it, and most replace it by their own: it is compiled only when it validates something.
+ */
 export function baseRecordValidator(): CompiledSchema {
-  if (!baseOnlyValidator) {
-    const ajv = createAjv();
-    ajv.addSchema(baseSchema);
-    const validate = ajv.getSchema(BASE_SCHEMA_ID)!;
-    baseOnlyValidator = new CompiledSchema(
-      ajv,
-      validate,
-      [{ uri: BASE_SCHEMA_ID, schema: baseSchema }],
-      BASE_SCHEMA_ID,
-    );
-  }
+  baseOnlyValidator ??= new CompiledSchema(
+    () => {
+      const ajv = createAjv();
+      ajv.addSchema(baseSchema);
+      return { ajv, validate: ajv.getSchema(BASE_SCHEMA_ID)! };
+    },
+    [{ uri: BASE_SCHEMA_ID, schema: baseSchema }],
+    BASE_SCHEMA_ID,
+  );
   return baseOnlyValidator;
 }
 
@@ -642,8 +659,7 @@ function compileCheckedSchema(text: string): ExtractionSchemaResult {
 
   return {
     schema: new CompiledSchema(
-      ajv,
-      validate,
+      { ajv, validate },
       [
         { uri: BASE_SCHEMA_ID, schema: baseSchema },
         { uri: id, schema: reviewSchema },

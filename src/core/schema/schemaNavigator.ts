@@ -135,6 +135,16 @@ export class SchemaNavigator {
     return this.dynamicAnchors.get(name) ?? [];
   }
 
+  /**
+   * Expansions that depend on the value, by their input schemas: every `if` the expansion may meet (on
+   * either branch), and the expansion for each combination of their answers. The answers decide the
+   * expansion, so a value is expanded by deciding its conditions and looking the result up.
+   */
+  private readonly conditionalCache = new Map<
+    string,
+    { conditions: SchemaContext[]; byAnswers: Map<string, SchemaContext[]> }
+  >();
+
   /** Every schema that applies to `value` through `$ref`, `allOf`, `anyOf`, `oneOf` and `if`/`then`/`else`. */
   expand(contexts: SchemaContext[], value: unknown): SchemaContext[] {
     const key = contexts
@@ -142,6 +152,69 @@ export class SchemaNavigator {
       .join(',');
     const cached = this.expansionCache.get(key);
     if (cached) return cached;
+    const conditional = this.conditionalCache.get(key);
+    if (conditional) {
+      let answers = '';
+      for (const { schema, base } of conditional.conditions) {
+        const holds = this.evaluateIf(schema, base, value);
+        answers += holds === undefined ? '?' : holds ? '1' : '0';
+      }
+      let found = conditional.byAnswers.get(answers);
+      if (!found) {
+        found = this.expandWalk(contexts, value).result;
+        conditional.byAnswers.set(answers, found);
+        this.childCache.set(found, new Map());
+      }
+      return found;
+    }
+    const { result, dependsOnValue } = this.expandWalk(contexts, value);
+    if (!dependsOnValue) {
+      this.expansionCache.set(key, result);
+      this.valueIndependent.add(result);
+      this.childCache.set(result, new Map());
+    } else {
+      const conditions = this.reachableConditions(contexts);
+      if (conditions.length <= 8) this.conditionalCache.set(key, { conditions, byAnswers: new Map() });
+    }
+    return result;
+  }
+
+  /** Every `if` (with its base) met when expanding `contexts`, following both branches, in a fixed order. */
+  private reachableConditions(contexts: SchemaContext[]): SchemaContext[] {
+    const found: SchemaContext[] = [];
+    const seen = new Set<JsonSchemaObject>();
+    const stack = [...contexts].reverse();
+    while (stack.length > 0) {
+      const { schema, base: outer } = stack.pop()!;
+      if (seen.has(schema)) continue;
+      seen.add(schema);
+      const base = typeof schema.$id === 'string' ? resolveUri(schema.$id, outer) : outer;
+      const children: SchemaContext[] = [];
+      const add = (sub: unknown) => {
+        if (isSchemaObject(sub)) children.push({ schema: sub, base });
+      };
+      if (typeof schema.$ref === 'string') {
+        const target = this.resolveRef(schema.$ref, base);
+        if (target) children.push(target);
+      }
+      for (const keyword of ['allOf', 'anyOf', 'oneOf'] as const) {
+        const branches = schema[keyword];
+        if (Array.isArray(branches)) for (const branch of branches) add(branch);
+      }
+      if (schema.if !== undefined) {
+        found.push({ schema: schema.if as JsonSchemaObject, base });
+        add(schema.then);
+        add(schema.else);
+      }
+      stack.push(...children.reverse());
+    }
+    return found;
+  }
+
+  private expandWalk(
+    contexts: SchemaContext[],
+    value: unknown,
+  ): { result: SchemaContext[]; dependsOnValue: boolean } {
     let dependsOnValue = false;
     const result: SchemaContext[] = [];
     const seen = new Set<JsonSchemaObject>();
@@ -175,12 +248,7 @@ export class SchemaNavigator {
       }
       stack.push(...children.reverse());
     }
-    if (!dependsOnValue) {
-      this.expansionCache.set(key, result);
-      this.valueIndependent.add(result);
-      this.childCache.set(result, new Map());
-    }
-    return result;
+    return { result, dependsOnValue };
   }
 
   /** The schemas of property `key` of an object whose schemas are `parents` (already expanded). */
@@ -189,7 +257,8 @@ export class SchemaNavigator {
   private readonly valueIndependent = new WeakSet<SchemaContext[]>();
 
   propertySchemas(parents: SchemaContext[], key: string, childValue: unknown): SchemaContext[] {
-    const memo = this.valueIndependent.has(parents) ? this.childCache.get(parents) : undefined;
+    // Parents that are one cached expansion (of any value) have the same children whatever the value.
+    const memo = this.childCache.get(parents);
     const hit = memo?.get(`p:${key}`);
     if (hit) return hit;
     const result = this.computePropertySchemas(parents, key, childValue);
@@ -225,7 +294,7 @@ export class SchemaNavigator {
 
   /** The schemas of item `index` of an array whose schemas are `parents` (already expanded). */
   itemSchemas(parents: SchemaContext[], index: number, childValue: unknown): SchemaContext[] {
-    const memo = this.valueIndependent.has(parents) ? this.childCache.get(parents) : undefined;
+    const memo = this.childCache.get(parents);
     const usesPrefix = parents.some((p) => Array.isArray(p.schema.prefixItems));
     const hit = usesPrefix ? undefined : memo?.get('i');
     if (hit) return hit;
