@@ -323,7 +323,7 @@ function tokenizeLines(lines: string[], using: IGrammar = grammar): Token[][] {
 
 /** One line on its own, from the initial state. */
 function tokenize(line: string): Token[] {
-  return tokenizeLines([line])[0];
+  return tokenizeLines([line])[0]!;
 }
 
 /** Whether a scope list holds `selector` or a scope under it (`comment` holds `comment.line.number-sign.yaml`). */
@@ -412,7 +412,7 @@ describe('study-record grammar: contribution', () => {
     const yaml = await registry.loadGrammar('source.yaml');
     assert.ok(yaml);
     const line = '  n: NR   # src: p. 5  TODO: check';
-    const tokens = tokenizeLines([line], yaml)[0];
+    const tokens = tokenizeLines([line], yaml)[0]!;
     assert.ok(!tokens.some((t) => t.scopes.some(isInjected)), describeTokens(tokens));
     assertScope(tokenAt(tokens, line, '#'), 'punctuation.definition.comment.yaml');
     assertScope(tokenAt(tokens, line, 'n'), 'entity.name.tag.yaml');
@@ -610,11 +610,11 @@ describe('study-record grammar: a whole record, line after line', () => {
       `15: NR ${NOT_REPORTED}`,
     ]);
     // The annotations sit inside the YAML structure the earlier lines opened, not at the top level.
-    assertScope(tokenAt(lines[13], record[13], 'NR'), 'meta.block.sequence.yaml');
-    assertScope(tokenAt(lines[13], record[13], 'NR'), 'meta.flow.mapping.yaml');
-    assertScope(tokenAt(lines[12], record[12], 'src'), 'meta.map.value.yaml');
-    assertScope(tokenAt(lines[15], record[15], 'NR'), 'meta.block.sequence.yaml');
-    assertScope(tokenAt(lines[15], record[15], 'NR'), 'meta.map.value.yaml');
-    assertScope(tokenAt(lines[10], record[10], 'TODO:'), COMMENT);
+    assertScope(tokenAt(lines[13]!, record[13]!, 'NR'), 'meta.block.sequence.yaml');
+    assertScope(tokenAt(lines[13]!, record[13]!, 'NR'), 'meta.flow.mapping.yaml');
+    assertScope(tokenAt(lines[12]!, record[12]!, 'src'), 'meta.map.value.yaml');
+    assertScope(tokenAt(lines[15]!, record[15]!, 'NR'), 'meta.block.sequence.yaml');
+    assertScope(tokenAt(lines[15]!, record[15]!, 'NR'), 'meta.map.value.yaml');
+    assertScope(tokenAt(lines[10]!, record[10]!, 'TODO:'), COMMENT);
   });
 });

@@ -93,7 +93,7 @@ function readChoice(snippet: string, start: number): { text: string; end: number
   for (let i = start; i < snippet.length; i++) {
     const ch = snippet[i]!;
     if (ch === '\\' && i + 1 < snippet.length && '$}\\,|'.includes(snippet[i + 1]!)) {
-      options[options.length - 1] += snippet[++i];
+      options[options.length - 1] += snippet[++i]!;
     } else if (ch === '|' && snippet[i + 1] === '}') {
       return { text: options[0]!, end: i + 2 };
     } else if (ch === ',') {
