@@ -69,7 +69,8 @@ export type Operation =
   | { kind: 'write'; path: string; text: string }
   | { kind: 'delete'; path: string }
   | { kind: 'rename'; from: string; to: string }
-  | { kind: 'replace-folder'; folder: string; files: Record<string, string> };
+  | { kind: 'replace-folder'; folder: string; files: Record<string, string> }
+  | { kind: 'remove-folder'; folder: string };
 
 export interface RawEvent {
   path: string;
@@ -115,6 +116,15 @@ export function apply(root: string, op: Operation, removal: FolderRemoval = 'eac
         { path: full(op.from), type: FileChangeType.Deleted },
         { path: full(op.to), type: FileChangeType.Created },
       ];
+    case 'remove-folder': {
+      if (!existsSync(full(op.folder))) return [];
+      const events: RawEvent[] =
+        removal === 'each file'
+          ? filesBelow(full(op.folder)).map((path) => ({ path, type: FileChangeType.Deleted }))
+          : [];
+      rmSync(full(op.folder), { recursive: true, force: true });
+      return [...events, { path: full(op.folder), type: FileChangeType.Deleted }];
+    }
     case 'replace-folder': {
       const events: RawEvent[] =
         removal === 'each file'
@@ -137,6 +147,7 @@ export function describeOp(op: Operation): string {
   if (op.kind === 'write') return `write ${op.path} (${op.text.split('\n')[0]}…)`;
   if (op.kind === 'delete') return `delete ${op.path}`;
   if (op.kind === 'rename') return `rename ${op.from} → ${op.to}`;
+  if (op.kind === 'remove-folder') return `remove ${op.folder}/`;
   return `replace ${op.folder}/ with ${Object.keys(op.files).join(', ')}`;
 }
 

@@ -1,0 +1,77 @@
+// Bugs found while testing the editor features in process, each as a test that fails until it is fixed.
+// Not part of the suite (the name does not end in .test.ts): run it with
+//   node --import tsx --test --test-reporter=spec test/unit/editor/knownBugs.ts
+// and move a test into its feature's file once it passes.
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { snippetToPlainText } from '../../../src/core/editor/completion';
+import { foldingRanges } from '../../../src/core/editor/outline';
+import { applyResolution } from '../../../src/core/dual/adjudicate';
+import { newRecord } from '../../../src/core/review/newRecord';
+import type { CompiledSchema } from '../../../src/core/schema/schema';
+import { parseYaml } from '../../../src/core/yaml/yamlDocument';
+import { applyEdits } from '../../support/caret';
+import { completeAt, entry, testSchema } from '../../support/editor';
+import { memoryReview } from '../../support/records';
+
+let schema: CompiledSchema;
+before(async () => {
+  schema = await testSchema();
+});
+
+describe('known bugs', () => {
+  test('completing a key that already has a value keeps one `key: value`', () => {
+    // src/core/editor/completion.ts (propertySnippet): the insert text brings `: ` and a value, but only
+    // the word is replaced: `group: face-to-face: email`.
+    const completions = completeAt('arms:\n  - id: a\n    gro‸up: email\n', schema);
+    const group = entry(completions, 'group');
+    const text = applyEdits(completions.text, [
+      { range: completions.range!, newText: snippetToPlainText(group.insertText) },
+    ]);
+    const file = parseYaml(text);
+    assert.deepEqual(file.diagnostics, [], text);
+    assert.deepEqual(Object.keys((file.value as { arms: object[] }).arms[0]!), ['id', 'group']);
+  });
+
+  test('an arm id is offered once in `results`, even when two arms share it', () => {
+    // src/core/editor/completion.ts:184: the ids are not made unique.
+    const labels = completeAt(
+      'arms:\n  - id: a\n    group: email\n  - id: a\n    group: email\noutcomes:\n  - id: o\n    type: correlation\n    results:\n      ‸\n',
+      schema,
+    ).entries.map((e) => e.label);
+    assert.deepEqual(labels, ['a', 'all']);
+  });
+
+  test('a record whose first field is a block folds that block, not the whole record', () => {
+    // src/core/editor/outline.ts:114: the top-level mapping is a folding range from line 0 to the end, and
+    // of two ranges on one start line the first (the whole record) is kept.
+    const ranges = foldingRanges(parseYaml('citation:\n  authors: [A]\n  year: 2020\nstudy: s\nnotes: x\n'));
+    assert.deepEqual(ranges, [{ startLine: 0, endLine: 2 }]);
+  });
+
+  test('a resolution written into an empty field is `key: value`, its comment kept as a comment', () => {
+    // src/core/dual/adjudicate.ts:324: the value replaces the empty scalar where it stands, right after
+    // the colon (`country:Spain`) or right before the comment (`country: Spain# src: p. 1`, not YAML).
+    const adjudicator = { name: 'T', date: '2026-01-01' };
+    const resolution = { field: 'country', chosen: 'a' as const, value: 'Spain' };
+    for (const line of ['country:', 'country: # src: p. 1']) {
+      const text = applyResolution(
+        `study: s-2020\nreviewer: consensus\nstatus: draft\n${line}\narms: []\n`,
+        resolution,
+        adjudicator,
+      );
+      const file = parseYaml(text);
+      assert.deepEqual(file.diagnostics, [], text);
+      assert.equal((file.value as { country: unknown }).country, 'Spain');
+      assert.match(text, line.includes('#') ? /\ncountry: Spain +# src: p\. 1\n/ : /\ncountry: Spain\n/);
+    }
+  });
+
+  test('newRecord says what is wrong with a template that has {study} but cannot lay out records', async () => {
+    // src/core/review/newRecord.ts:33: any template the review refuses is said to have no {study}.
+    const { review } = await memoryReview({ records: 'records/{reviewer}-{study}.study.yaml' });
+    const made = newRecord(review, 'new-2021', 'mk');
+    assert.ok('error' in made);
+    assert.doesNotMatch(made.error, /has no \{study\}/);
+  });
+});
