@@ -106,6 +106,12 @@ const operation: fc.Arbitrary<Operation> = fc.oneof(
   {
     weight: 1,
     arbitrary: fc
+      .constantFrom(...REVIEWERS)
+      .map((reviewer): Operation => ({ kind: 'remove-folder', folder: `records/${reviewer}` })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
       .record({ version: fc.constantFrom(1, 2), reviewers: fc.constantFrom(['ek', 'mk'], ['ek'], REVIEWERS) })
       .map((r): Operation => ({ kind: 'write', path: 'review.yaml', text: reviewYaml({ ...REVIEW, ...r }) })),
   },
