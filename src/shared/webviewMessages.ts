@@ -29,6 +29,8 @@ export interface RenderSummary {
   diamonds: number;
   /** Rows of the study characteristics table. */
   characteristics: number;
+  /** Of them, the rows in the page now (a long table draws only the rows near the viewport). */
+  characteristicsDrawn: number;
   /** The page's vertical scroll position after drawing. */
   scrollY: number;
 }
@@ -50,6 +52,15 @@ export interface PageState {
   expanded?: string[];
 }
 
+/** What the host posts for each model: numbered in order. */
+export class ModelPoster {
+  private seq = 0;
+
+  message(model: SynthesisViewModel, rootUri: string, exportFormats: string[]): HostMessage {
+    return { type: 'model', seq: ++this.seq, rootUri, model, exportFormats };
+  }
+}
+
 const isString = (v: unknown): v is string => typeof v === 'string';
 
 /** The page is not trusted to send well-formed messages: anything else is ignored. */
@@ -65,7 +76,15 @@ export function parsePageMessage(data: unknown): PageMessage | undefined {
     case 'export':
       return isString(m.format) ? { type: 'export', format: m.format } : undefined;
     case 'rendered': {
-      const numbers = ['seq', 'analyses', 'squares', 'diamonds', 'characteristics', 'scrollY'] as const;
+      const numbers = [
+        'seq',
+        'analyses',
+        'squares',
+        'diamonds',
+        'characteristics',
+        'characteristicsDrawn',
+        'scrollY',
+      ] as const;
       if (!numbers.every((k) => typeof m[k] === 'number')) return undefined;
       const summary = Object.fromEntries(numbers.map((k) => [k, m[k] as number])) as unknown as RenderSummary;
       return { type: 'rendered', ...summary };

@@ -17,11 +17,12 @@ import {
 } from '../core/synthesis/present/format';
 import type { AnalysisResult } from '../core/synthesis/analysis';
 import type { SynthesisDashboard, SynthesisViewModel } from '../core/synthesis/viewModel';
-import { el } from '../core/synthesis/present/svgTree';
-import { characteristicsHead, characteristicsRow, pompSection } from '../core/synthesis/present/tables';
+import { el, type SvgNode } from '../core/synthesis/present/svgTree';
+import { pompSection } from '../core/synthesis/present/tables';
 import type { HostMessage, PageMessage, PageState } from '../shared/webviewMessages';
 import { h, replaceChildren, type Child } from './dom';
-import { materializeHtml, materializeSvg } from './svgDom';
+import { materializeHtml, materializeSvg, patchTree } from './svgDom';
+import { CharacteristicsTable } from './virtualTable';
 
 interface VsCodeApi {
   postMessage(message: PageMessage): void;
@@ -60,7 +61,6 @@ replaceChildren(
   analyses,
   characteristics.root,
 );
-const analysisSections = new Map<string, ReturnType<typeof section>>();
 
 /** A collapsible section (a `details` element whose open state is kept in the page state). */
 function section(id: string, heading: string) {
@@ -204,54 +204,106 @@ function pompOf(a: AnalysisResult): HTMLElement | null {
   return tree && materializeHtml(tree);
 }
 
-function plotOf(a: AnalysisResult, width: number): Element {
+/** What an analysis section shows, kept between models so that only what changed is touched. */
+interface AnalysisView {
+  section: ReturnType<typeof section>;
+  settings: HTMLElement;
+  result: HTMLElement;
+  plot: HTMLElement;
+  excluded: HTMLElement;
+  pomp: HTMLElement;
+  /** The drawing on the page and the tree it was built from. */
+  drawing?: { tree: SvgNode; element: Element };
+  /** JSON of what was drawn last: the analysis (with the width), its exclusions, its POMP. */
+  drawn?: { all: string; excluded: string; pomp: string };
+}
+
+const analysisViews = new Map<string, AnalysisView>();
+
+function analysisView(a: AnalysisResult): AnalysisView {
+  let view = analysisViews.get(a.id);
+  if (view) return view;
+  const s = section(`analysis:${a.id}`, a.title ?? a.id);
+  s.root.classList.add('analysis');
+  s.root.setAttribute('data-analysis', a.id);
+  view = {
+    section: s,
+    settings: h('p', { class: 'settings' }),
+    result: h('p', { class: 'result' }),
+    plot: h('div', { class: 'plot' }),
+    excluded: h('div', { class: 'excluded-slot' }),
+    pomp: h('div', { class: 'pomp-slot' }),
+  };
+  s.body.append(view.settings, view.result, view.plot, view.excluded, view.pomp);
+  analysisViews.set(a.id, view);
+  return view;
+}
+
+/**
+ * Tall drawings get their height in steps: an edit that adds or removes a study then leaves the drawing's
+ * size alone, and resizing a drawing of hundreds of rows makes the browser lay all of its text out again
+ * (15–30 ms for 1,000 studies). The rest of the last step stays blank.
+ */
+const HEIGHT_STEP = 200;
+const STEPPED_FROM = 1500;
+
+function stepHeight(tree: SvgNode): SvgNode {
+  const height = Number(tree.attrs?.height);
+  if (!(height >= STEPPED_FROM)) return tree;
+  const stepped = Math.ceil(height / HEIGHT_STEP) * HEIGHT_STEP;
+  const viewBox = String(tree.attrs?.viewBox ?? '').split(' ');
+  if (viewBox.length === 4) viewBox[3] = String(stepped);
+  return { ...tree, attrs: { ...tree.attrs, height: stepped, viewBox: viewBox.join(' ') } };
+}
+
+/** Draws the forest plot, patching the one on the page when there is one. */
+function drawPlot(view: AnalysisView, a: AnalysisResult, width: number): void {
   try {
-    return materializeSvg(forestPlot(a, { width }));
+    const tree = stepHeight(forestPlot(a, { width }));
+    const old = view.drawing;
+    const element =
+      old && old.element.isConnected ? patchTree(old.element, old.tree, tree, true) : materializeSvg(tree);
+    if (!element.isConnected) replaceChildren(view.plot, element);
+    view.drawing = { tree, element };
+    makeStudiesFocusable(element);
   } catch (error) {
-    return h(
-      'p',
-      { class: 'error' },
-      `The forest plot could not be drawn: ${error instanceof Error ? error.message : String(error)}`,
+    view.drawing = undefined;
+    replaceChildren(
+      view.plot,
+      h(
+        'p',
+        { class: 'error' },
+        `The forest plot could not be drawn: ${error instanceof Error ? error.message : String(error)}`,
+      ),
     );
   }
 }
 
-/** What each analysis section shows now, so that an unchanged analysis is not drawn again. */
-const drawnAnalyses = new Map<string, string>();
-
 function renderAnalysis(a: AnalysisResult, width: number): ReturnType<typeof section> {
-  let s = analysisSections.get(a.id);
-  if (!s) {
-    s = section(`analysis:${a.id}`, a.title ?? a.id);
-    s.root.classList.add('analysis');
-    s.root.setAttribute('data-analysis', a.id);
-    analysisSections.set(a.id, s);
-  }
-  const drawn = `${width} ${JSON.stringify(a)}`;
-  if (drawnAnalyses.get(a.id) === drawn) return s;
-  drawnAnalyses.set(a.id, drawn);
+  const view = analysisView(a);
+  const s = view.section;
+  const all = `${width} ${JSON.stringify(a)}`;
+  if (view.drawn?.all === all) return s;
   s.heading.textContent = a.title ?? a.id;
   s.badge.textContent = `k = ${a.k}`;
   if (a.outcome) s.root.setAttribute('data-outcome', a.outcome);
   else s.root.removeAttribute('data-outcome');
+  view.settings.textContent = settingsText(a);
   const pooled = pooledLine(a);
-  const excluded = a.excluded.length > 0 ? excludedList(a) : null;
+  view.result.className = pooled ? 'result' : 'result not-pooled';
+  view.result.hidden = !pooled && a.studies.length > 0;
   replaceChildren(
-    s.body,
-    h('p', { class: 'settings' }, settingsText(a)),
-    pooled
-      ? h('p', { class: 'result' }, pooled)
-      : a.studies.length === 0
-        ? h(
-            'p',
-            { class: 'result not-pooled' },
-            `${a.runnable ? 'Not pooled' : 'Cannot run'}: ${a.reason ?? 'no study can be included yet.'}`,
-          )
-        : null,
-    a.studies.length > 0 || a.pooled ? h('div', { class: 'plot' }, plotOf(a, width)) : null,
-    excluded,
-    pompOf(a),
+    view.result,
+    pooled ?? `${a.runnable ? 'Not pooled' : 'Cannot run'}: ${a.reason ?? 'no study can be included yet.'}`,
   );
+  view.plot.hidden = !(a.studies.length > 0 || a.pooled);
+  if (!view.plot.hidden) drawPlot(view, a, width);
+  const excluded = JSON.stringify(a.excluded);
+  if (view.drawn?.excluded !== excluded)
+    replaceChildren(view.excluded, a.excluded.length > 0 ? excludedList(a) : null);
+  const pomp = JSON.stringify(a.descriptive);
+  if (view.drawn?.pomp !== pomp) replaceChildren(view.pomp, pompOf(a));
+  view.drawn = { all, excluded, pomp };
   return s;
 }
 
@@ -293,46 +345,17 @@ function excludedList(a: AnalysisResult): HTMLElement {
   return details;
 }
 
-/** The characteristics table's rows by study, with what each shows: only changed rows are rebuilt. */
-const characteristicsRows = new Map<string, { cells: string; row: HTMLTableRowElement }>();
-let characteristicsColumns = '';
-let characteristicsBody: HTMLTableSectionElement | undefined;
+const characteristicsTable = new CharacteristicsTable();
+replaceChildren(characteristics.body, h('div', { class: 'table-wrap' }, characteristicsTable.element));
+// A closed section lays nothing out: draw the rows in view once it is opened.
+characteristics.details.addEventListener('toggle', () => characteristicsTable.draw());
 
 function renderCharacteristics(model: SynthesisViewModel): void {
   const table = model.characteristics;
   characteristics.root.hidden = !table;
   if (!table) return;
   characteristics.badge.textContent = count(table.rows.length, 'study', 'studies');
-  const columns = JSON.stringify(table.columns);
-  if (!characteristicsBody || columns !== characteristicsColumns) {
-    characteristicsColumns = columns;
-    characteristicsRows.clear();
-    characteristicsBody = h('tbody', {});
-    const tableElement = h('table', { class: 'data characteristics' });
-    tableElement.append(materializeHtml(characteristicsHead(table.columns)), characteristicsBody);
-    replaceChildren(characteristics.body, h('div', { class: 'table-wrap' }, tableElement));
-  }
-  const body = characteristicsBody;
-  const seen = new Set<string>();
-  table.rows.forEach((data, index) => {
-    seen.add(data.study);
-    const cells = JSON.stringify(data.cells);
-    let entry = characteristicsRows.get(data.study);
-    if (!entry || entry.cells !== cells) {
-      const row = materializeHtml(characteristicsRow(data, table.columns)) as HTMLTableRowElement;
-      row.setAttribute('tabindex', '0');
-      row.setAttribute('title', `Open the record of ${data.study}`);
-      if (entry) entry.row.replaceWith(row);
-      entry = { cells, row };
-      characteristicsRows.set(data.study, entry);
-    }
-    if (body.children[index] !== entry.row) body.insertBefore(entry.row, body.children[index] ?? null);
-  });
-  for (const [study, entry] of characteristicsRows) {
-    if (seen.has(study)) continue;
-    entry.row.remove();
-    characteristicsRows.delete(study);
-  }
+  characteristicsTable.update(table);
 }
 
 function renderActions(formats: string[]): void {
@@ -378,11 +401,10 @@ function render(message: ModelMessage): void {
     seen.add(a.id);
     order.push(renderAnalysis(a, width).root);
   }
-  for (const [id, s] of analysisSections) {
+  for (const [id, view] of analysisViews) {
     if (seen.has(id)) continue;
-    s.root.remove();
-    analysisSections.delete(id);
-    drawnAnalyses.delete(id);
+    view.section.root.remove();
+    analysisViews.delete(id);
   }
   // Re-appending an element already in place moves nothing; only new or reordered sections move.
   order.forEach((root, i) => {
@@ -396,7 +418,6 @@ function render(message: ModelMessage): void {
     for (const stale of [...analyses.children].filter((c) => !order.includes(c as HTMLElement)))
       stale.remove();
   renderCharacteristics(model);
-  makeStudiesFocusable();
   drawnWidth = width;
 
   if (window.scrollY !== scrollY) window.scrollTo(0, scrollY);
@@ -406,14 +427,15 @@ function render(message: ModelMessage): void {
     analyses: model.analyses.length,
     squares: document.querySelectorAll('.fp-square').length,
     diamonds: document.querySelectorAll('.fp-diamond:not(.fp-subgroup)').length,
-    characteristics: characteristics.body.querySelectorAll('tbody tr').length,
+    characteristics: model.characteristics?.rows.length ?? 0,
+    characteristicsDrawn: characteristicsTable.drawnRows,
     scrollY: window.scrollY,
   });
 }
 
-/** Rows of the forest plots open their study from the keyboard too. */
-function makeStudiesFocusable(): void {
-  for (const row of document.querySelectorAll('svg [data-study]')) {
+/** Rows of a forest plot open their study from the keyboard too. */
+function makeStudiesFocusable(plot: Element): void {
+  for (const row of plot.querySelectorAll('[data-study]')) {
     row.setAttribute('tabindex', '0');
     row.setAttribute('role', 'link');
     const label = row.querySelector('title')?.textContent;

@@ -164,6 +164,8 @@ export interface PageWindow {
   document: { querySelectorAll(selectors: string): { length: number }; body: unknown };
   getComputedStyle(element: unknown): { backgroundColor: string };
   performance: { now(): number };
+  requestAnimationFrame(callback: () => void): number;
+  setTimeout(callback: () => void, ms: number): number;
   addEventListener(type: string, listener: () => void, options?: { once?: boolean }): void;
   /** Set by the fake webview API (below). */
   __posted: PageMessage[];

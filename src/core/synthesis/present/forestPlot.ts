@@ -167,7 +167,7 @@ type Row =
   | { kind: 'study'; study: StudyResult }
   | { kind: 'group'; label: string }
   | { kind: 'subtotal'; subgroup: SubgroupResult; weight: number | null }
-  | { kind: 'subtotal-note'; text: string }
+  | { kind: 'subtotal-note'; text: string; group: string }
   | { kind: 'overall' }
   | { kind: 'pi' }
   | { kind: 'gap' };
@@ -198,6 +198,14 @@ function wrap(text: string, width: number, size = FONT): string[] {
 
 const baseline = (mid: number, size = FONT) => mid + size * 0.35;
 
+/** What a row other than a study's stands for: its subgroup, or the summary it is. */
+function rowKey(row: Row): string {
+  if (row.kind === 'group') return `group:${row.label}`;
+  if (row.kind === 'subtotal') return `subtotal:${row.subgroup.label}`;
+  if (row.kind === 'subtotal-note') return `note:${row.group}`;
+  return row.kind;
+}
+
 /** The forest plot of one analysis (see the file comment). */
 export function forestPlot(analysis: AnalysisResult, options: ForestPlotOptions = {}): SvgNode {
   const width = Math.max(480, Math.round(options.width ?? 800));
@@ -224,9 +232,11 @@ export function forestPlot(analysis: AnalysisResult, options: ForestPlotOptions 
         rows.push({ kind: 'subtotal', subgroup: sg, weight });
         rows.push({
           kind: 'subtotal-note',
+          group: sg.label,
           text: `${a.model === 'random' ? `${tau2Text(sg.tau2)}, ` : ''}I² = ${formatPercent(sg.i2)}, ${formatP(sg.q_p)}`,
         });
-      } else if (pooled) rows.push({ kind: 'subtotal-note', text: `k = ${sg.k}: not pooled` });
+      } else if (pooled)
+        rows.push({ kind: 'subtotal-note', group: sg.label, text: `k = ${sg.k}: not pooled` });
       rows.push({ kind: 'gap' });
     }
   } else {
@@ -452,7 +462,11 @@ export function forestPlot(analysis: AnalysisResult, options: ForestPlotOptions 
   let overallY: number | undefined;
   for (const [index, row] of rows.entries()) {
     const height = row.kind === 'gap' ? ROW / 2 : row.kind === 'subtotal-note' ? ROW * 0.8 : ROW;
-    const mid = y + height / 2;
+    // Each row is drawn in its own coordinates and moved into place, so that a row that only moves (a study
+    // above it left) changes one attribute: the page patches the drawing rather than building it again.
+    const top = y;
+    const mid = height / 2;
+    const drawnBefore = body.length;
     const effect = effects[index];
     if (row.kind === 'study') {
       const s = row.study;
@@ -476,7 +490,7 @@ export function forestPlot(analysis: AnalysisResult, options: ForestPlotOptions 
           el('rect', {
             class: 'fp-row-bg',
             x: 0,
-            y: r(y),
+            y: 0,
             width,
             height,
             fill: '#000',
@@ -566,7 +580,7 @@ export function forestPlot(analysis: AnalysisResult, options: ForestPlotOptions 
         .join(' ');
       const label = row.kind === 'overall' ? summaryLabel : `Subtotal (k = ${row.subgroup.k})`;
       const weight = row.kind === 'overall' ? 100 : row.weight;
-      if (row.kind === 'overall') overallY = mid;
+      if (row.kind === 'overall') overallY = top + mid;
       body.push(
         el('g', { class: `fp-row fp-summary fp-${row.kind}-row` }, [
           textEl(
@@ -632,6 +646,12 @@ export function forestPlot(analysis: AnalysisResult, options: ForestPlotOptions 
           effect ? effectTspans(effect, mid, { 'fill-opacity': 0.85 }) : undefined,
         ]),
       );
+    }
+    const drawn = body[drawnBefore];
+    if (drawn) {
+      drawn.attrs = { ...drawn.attrs, transform: `translate(0 ${r(top)})` };
+      // Rows other than studies are matched by what they show when the page patches the drawing.
+      if (drawn.attrs['data-study'] === undefined) drawn.attrs['data-key'] = rowKey(row);
     }
     y += height;
   }
