@@ -339,21 +339,84 @@ export interface AgreementFigures {
  * rater's marginal proportions. Undefined (null) when pe = 1.
  */
 export function cohensKappa(ratings: [string, string][]): number | null {
-  const n = ratings.length;
-  if (n === 0) return null;
-  const countA = new Map<string, number>();
-  const countB = new Map<string, number>();
-  let agreed = 0;
+  return kappaOf(tallyRatings(ratings));
+}
+
+/** The counts behind kappa: additive, so that a review's kappa can be summed from its studies'. */
+interface RatingTally {
+  n: number;
+  agreed: number;
+  countA: Map<string, number>;
+  countB: Map<string, number>;
+}
+
+function tallyRatings(ratings: [string, string][]): RatingTally {
+  const tally: RatingTally = { n: 0, agreed: 0, countA: new Map(), countB: new Map() };
   for (const [x, y] of ratings) {
-    countA.set(x, (countA.get(x) ?? 0) + 1);
-    countB.set(y, (countB.get(y) ?? 0) + 1);
-    if (x === y) agreed++;
+    tally.n++;
+    tally.countA.set(x, (tally.countA.get(x) ?? 0) + 1);
+    tally.countB.set(y, (tally.countB.get(y) ?? 0) + 1);
+    if (x === y) tally.agreed++;
   }
+  return tally;
+}
+
+function kappaOf({ n, agreed, countA, countB }: RatingTally): number | null {
+  if (n === 0) return null;
   const po = agreed / n;
   let pe = 0;
   for (const [category, ca] of countA) pe += (ca / n) * ((countB.get(category) ?? 0) / n);
   if (Math.abs(1 - pe) < 1e-12) return null;
   return (po - pe) / (1 - pe);
+}
+
+/** What the overall agreement of some compared pairs is made of; tallies of disjoint pairs add up. */
+export interface AgreementTally {
+  pairs: number;
+  agreed: number;
+  /** The categorical pairs, each value a category of its own field. */
+  categorical: RatingTally;
+}
+
+export function tallyAgreement(pairs: ComparedPair[]): AgreementTally {
+  return {
+    pairs: pairs.length,
+    agreed: pairs.filter((p) => p.agreed).length,
+    categorical: tallyRatings(
+      pairs
+        .filter((p) => p.categorical)
+        .map((p) => [`${p.field}=${categoryOf(p.a)}`, `${p.field}=${categoryOf(p.b)}`]),
+    ),
+  };
+}
+
+export function addTallies(tallies: Iterable<AgreementTally>): AgreementTally {
+  const sum: AgreementTally = {
+    pairs: 0,
+    agreed: 0,
+    categorical: { n: 0, agreed: 0, countA: new Map(), countB: new Map() },
+  };
+  for (const tally of tallies) {
+    sum.pairs += tally.pairs;
+    sum.agreed += tally.agreed;
+    sum.categorical.n += tally.categorical.n;
+    sum.categorical.agreed += tally.categorical.agreed;
+    for (const [category, count] of tally.categorical.countA)
+      sum.categorical.countA.set(category, (sum.categorical.countA.get(category) ?? 0) + count);
+    for (const [category, count] of tally.categorical.countB)
+      sum.categorical.countB.set(category, (sum.categorical.countB.get(category) ?? 0) + count);
+  }
+  return sum;
+}
+
+/** Percent agreement over every pair, and kappa over the categorical ones. */
+export function overallAgreement(tally: AgreementTally): AgreementFigures {
+  return {
+    pairs: tally.pairs,
+    agreed: tally.agreed,
+    percent: tally.pairs > 0 ? (100 * tally.agreed) / tally.pairs : null,
+    kappa: kappaOf(tally.categorical),
+  };
 }
 
 function categoryOf(value: unknown): string {
@@ -397,12 +460,5 @@ export function agreementStatistics(pairs: ComparedPair[]): {
     })
     .sort((x, y) => (x.field < y.field ? -1 : x.field > y.field ? 1 : 0));
   // Overall kappa pools the categorical fields, each value a category of its own field.
-  const categorical = pairs.filter((p) => p.categorical);
-  const overallKappa =
-    categorical.length > 0
-      ? cohensKappa(
-          categorical.map((p) => [`${p.field}=${categoryOf(p.a)}`, `${p.field}=${categoryOf(p.b)}`]),
-        )
-      : null;
-  return { overall: figures(pairs, overallKappa), fields };
+  return { overall: overallAgreement(tallyAgreement(pairs)), fields };
 }

@@ -704,31 +704,40 @@ function brokenAnalysis(parsed: ParsedAnalysis): AnalysisResult {
 }
 
 /** Runs one analysis over the studies (pure): which record speaks, effect sizes, pooling, subgroups. */
-export function runAnalysis(
-  parsed: ParsedAnalysis,
-  studies: readonly StudyRecords[],
-  options: { tolerance: number },
-): AnalysisResult {
-  const analysis = parsed.config;
-  if (!analysis) return brokenAnalysis(parsed);
-  const included: StudyResult[] = [];
-  const excluded: ExcludedStudy[] = [];
-  const pompInput: PompValue[] = [];
-  for (const study of studies) {
-    const speaker = speakingRecord(study, analysis, options.tolerance);
-    if ('reason' in speaker) {
-      excluded.push({ study: study.study, reason: speaker.reason });
-      continue;
-    }
-    pompInput.push(...pompValues(study.study, speaker.record, analysis));
-    const extracted = extract(speaker.record, analysis);
-    if ('reason' in extracted) {
-      excluded.push({ study: study.study, reason: extracted.reason });
-      continue;
-    }
-    const ci = studyInterval(extracted.yi, extracted.vi, LEVEL);
-    const transform = backTransformName(analysis.measure);
-    included.push({
+type Contribution = { pomp: PompValue[] } & ({ reason: string } | { included: StudyResult });
+
+/**
+ * What one study brings to an analysis, kept per study records object: the live panel re-runs every
+ * analysis after each edit, and only the edited study's records are new objects.
+ */
+const contributions = new WeakMap<StudyRecords, Map<string, Contribution>>();
+
+function studyContribution(
+  study: StudyRecords,
+  analysis: AnalysisConfig,
+  tolerance: number,
+  key: string,
+): Contribution {
+  let byAnalysis = contributions.get(study);
+  const cached = byAnalysis?.get(key);
+  if (cached) return cached;
+  const contribution = computeContribution(study, analysis, tolerance);
+  if (!byAnalysis) contributions.set(study, (byAnalysis = new Map()));
+  byAnalysis.set(key, contribution);
+  return contribution;
+}
+
+function computeContribution(study: StudyRecords, analysis: AnalysisConfig, tolerance: number): Contribution {
+  const speaker = speakingRecord(study, analysis, tolerance);
+  if ('reason' in speaker) return { pomp: [], reason: speaker.reason };
+  const pomp = pompValues(study.study, speaker.record, analysis);
+  const extracted = extract(speaker.record, analysis);
+  if ('reason' in extracted) return { pomp, reason: extracted.reason };
+  const ci = studyInterval(extracted.yi, extracted.vi, LEVEL);
+  const transform = backTransformName(analysis.measure);
+  return {
+    pomp,
+    included: {
       study: study.study,
       yi: extracted.yi,
       vi: extracted.vi,
@@ -745,7 +754,27 @@ export function runAnalysis(
             ci: [backTransform(analysis.measure, ci[0]), backTransform(analysis.measure, ci[1])],
           }
         : null,
-    });
+    },
+  };
+}
+
+export function runAnalysis(
+  parsed: ParsedAnalysis,
+  studies: readonly StudyRecords[],
+  options: { tolerance: number },
+): AnalysisResult {
+  const analysis = parsed.config;
+  if (!analysis) return brokenAnalysis(parsed);
+  const included: StudyResult[] = [];
+  const excluded: ExcludedStudy[] = [];
+  const pompInput: PompValue[] = [];
+  const key = `${options.tolerance}:${JSON.stringify(analysis)}`;
+  for (const study of studies) {
+    const contribution = studyContribution(study, analysis, options.tolerance, key);
+    pompInput.push(...contribution.pomp);
+    if ('reason' in contribution) excluded.push({ study: study.study, reason: contribution.reason });
+    // A copy: pooling sets the weight of this run's studies.
+    else included.push({ ...contribution.included });
   }
 
   const options2 = { model: analysis.model, method: analysis.method, ci: analysis.ci, level: LEVEL };

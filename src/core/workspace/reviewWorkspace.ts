@@ -6,7 +6,7 @@ import * as nodePath from 'node:path';
 import type { Diagnostic, Range } from '../common/diagnostic';
 import { isPlainObject } from '../common/values';
 import { consensusDiagnostics, unresolvedDisagreements } from '../dual/adjudicate';
-import { agreementStatistics, type AgreementFigures, type ComparedPair } from '../dual/compare';
+import { addTallies, overallAgreement, tallyAgreement, type AgreementTally } from '../dual/compare';
 import {
   compareLoaded,
   disagreementDiagnostics,
@@ -142,7 +142,8 @@ export class ReviewWorkspace {
   /** Studies compared whose disagreements are not placed in their records yet (start-up's second pass). */
   private readonly unplaced = new Set<string>();
   private readonly synthesisStudies = new Map<string, SynthesisStudy>();
-  private agreement: AgreementFigures | undefined;
+  /** Each study's agreement counts, when both records are complete. */
+  private readonly tallies = new Map<string, AgreementTally>();
   /** Bumped by every full pass; a pass overtaken by a newer one stops. */
   private generation = 0;
   private indexing: Promise<CheckSummary> | undefined;
@@ -247,7 +248,7 @@ export class ReviewWorkspace {
     this.studies.clear();
     this.unplaced.clear();
     this.synthesisStudies.clear();
-    this.agreement = undefined;
+    this.tallies.clear();
     this.fileDiagnostics.clear();
     for (const [path, diagnostics] of review.fileDiagnostics)
       this.fileDiagnostics.set(path, [...diagnostics]);
@@ -348,7 +349,7 @@ export class ReviewWorkspace {
     this.studies.delete(study);
     this.unplaced.delete(study);
     this.synthesisStudies.delete(study);
-    if (previous?.pairs.length) this.agreement = undefined;
+    this.tallies.delete(study);
     const group = groupByStudy(
       review,
       (this.listing ?? []).filter((r) => r.study === study && this.recordStates.has(r.path)),
@@ -357,9 +358,10 @@ export class ReviewWorkspace {
       const loaded = group.reviewers.map((r) => this.loaded(r)).filter((r): r is LoadedRecord => !!r);
       const consensus = group.consensus ? this.loaded(group.consensus) : undefined;
       const comparison = compareLoaded(review, study, loaded, consensus);
-      const kept = { ...comparison, pairs: comparison.pairs.map(slimPair) };
+      // The compared pairs are kept as the counts the overall agreement adds up, not one by one.
+      const kept = { ...comparison, pairs: [] };
       this.studies.set(study, kept);
-      if (comparison.pairs.length > 0) this.agreement = undefined;
+      if (comparison.pairs.length > 0) this.tallies.set(study, tallyAgreement(comparison.pairs));
       if (deferPlacing && comparison.disagreements.length > 0) this.unplaced.add(study);
       else this.place(kept);
       for (const path of filesOf(comparison)) touched.add(path);
@@ -452,8 +454,8 @@ export class ReviewWorkspace {
   }
 
   /**
-   * The last comparison of a study (refreshed on every change of its records). Its `pairs` carry what the
-   * overall agreement needs only: run `compareStudy` for per-field figures.
+   * The last comparison of a study (refreshed on every change of its records), without its compared pairs
+   * (the workspace keeps their counts only): run `compareStudy` for per-field agreement.
    */
   async study(study: string): Promise<StudyComparison | undefined> {
     await this.whenIndexed();
@@ -547,7 +549,6 @@ export class ReviewWorkspace {
       if (entry.characteristics) characteristics.push(entry.characteristics);
       dashboardStudies.push(entry.dashboard);
     }
-    this.agreement ??= agreementStatistics([...this.studies.values()].flatMap((s) => s.pairs)).overall;
     const protocolErrors = [...review.fileDiagnostics].map(([path, diagnostics]) => ({
       path,
       errors: diagnostics.filter((d) => d.severity === 'error').length,
@@ -561,7 +562,7 @@ export class ReviewWorkspace {
       characteristics: { columns: CHARACTERISTICS_COLUMNS, rows: characteristics },
       records: dashboardRecords,
       studies: dashboardStudies,
-      agreement: this.agreement,
+      agreement: overallAgreement(addTallies(this.tallies.values())),
       protocolErrors,
     });
   }
@@ -660,16 +661,6 @@ export class ReviewWorkspace {
   private async pace(): Promise<void> {
     if (++this.paused % PAUSE_EVERY === 0) await this.options.pause?.();
   }
-}
-
-/**
- * A compared pair as the overall agreement reads it: the values of categorical fields only (kappa's
- * categories), no instance path. A review's worth of full pairs would be a quarter of the server's memory.
- */
-function slimPair(pair: ComparedPair): ComparedPair {
-  return pair.categorical
-    ? { field: pair.field, path: '', agreed: pair.agreed, a: pair.a, b: pair.b, categorical: true }
-    : { field: pair.field, path: '', agreed: pair.agreed, a: undefined, b: undefined, categorical: false };
 }
 
 function filesOf(study: StudyComparison): string[] {
