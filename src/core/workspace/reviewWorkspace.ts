@@ -394,6 +394,18 @@ export class ReviewWorkspace {
     const role = await this.roleOf(path);
     if (role.role === 'review' || role.role === 'schema') await this.reload();
     else if (role.role === 'record') await this.checkRecordFile(path, role.record);
+    else if (listingChanged) await this.folderChanged(path);
+  }
+
+  /** A folder created or removed as a whole (one event for it, none for its files): its records again. */
+  private async folderChanged(path: string): Promise<void> {
+    const prefix = `${this.relative(path)}/`;
+    const listed = await this.records();
+    const below = new Map<string, FoundRecord>();
+    for (const state of this.recordStates.values())
+      if (state.record.path.startsWith(prefix)) below.set(state.record.path, state.record);
+    for (const record of listed) if (record.path.startsWith(prefix)) below.set(record.path, record);
+    for (const record of below.values()) await this.checkRecordFile(this.absolute(record.path), record);
   }
 
   /** Checks one record (its open buffer, or the file on disk) and re-compares its study. */

@@ -4,6 +4,7 @@ import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   TextDocumentSyncKind,
+  WatchKind,
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver/node';
@@ -58,6 +59,8 @@ export function registerLifecycle(context: ServerContext): void {
           { globPattern: '**/review.yaml' },
           { globPattern: '**/*.yaml' },
           { globPattern: '**/*.json' },
+          // A removed folder is reported as one event for the folder, which the globs above pass over.
+          { globPattern: '**/*', kind: WatchKind.Delete },
         ],
       });
     } else {

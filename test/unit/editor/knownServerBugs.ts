@@ -4,10 +4,8 @@
 // and move a test into the suite once it passes.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { snippetToPlainText } from '../../../src/core/editor/completion';
 import { parseYaml } from '../../../src/core/yaml/yamlDocument';
-import { apply, clean, converged, notify, reviewFolder } from '../../support/convergence';
 import { offsetAt, positionAt } from '../../support/caret';
 import { LspClient, positionOf, type Position, type TextEdit } from '../../server/lspClient';
 
@@ -91,40 +89,4 @@ describe('known bugs over stdio', () => {
     assert.deepEqual(next?.position, positionOf(text, '  year:  #', 8));
     await client.change(uri, original);
   });
-});
-
-describe('known bugs of a review changed under VS Code', () => {
-  // VS Code's watcher reports a removed folder as one event, for the folder (the events of its files are
-  // coalesced into it); the server's globs (**/*.yaml, **/*.json) do not match a folder.
-  const folders: string[] = [];
-  after(() => folders.forEach((f) => rmSync(f, { recursive: true, force: true })));
-
-  const cases = [
-    {
-      name: "a reviewer's folder replaced: the records that went with it lose their diagnostics",
-      op: {
-        kind: 'replace-folder',
-        folder: 'records/mk',
-        files: { 'gamma-2015.study.yaml': clean('gamma-2015', 'mk').yaml() },
-      },
-    },
-    {
-      name: "a reviewer's folder removed: its records lose their diagnostics",
-      op: { kind: 'remove-folder', folder: 'records/mk' },
-    },
-  ] as const;
-  for (const { name, op } of cases) {
-    test(name, async () => {
-      const folder = reviewFolder();
-      folders.push(folder);
-      const lsp = await LspClient.start({ review: folder });
-      try {
-        await converged(lsp);
-        await notify(lsp, apply(lsp.root, op, 'folder only'));
-        await converged(lsp, 5_000);
-      } finally {
-        await lsp.stop();
-      }
-    });
-  }
 });
