@@ -57,3 +57,22 @@ export const nodeFileSystem: ReviewFileSystem = {
     }
   },
 };
+
+/**
+ * The disk, except that the files in `files` (by absolute path) read as the bytes given: what was read once
+ * (to hash it) is checked as it was read, not read again.
+ */
+export function fileSystemWith(
+  files: ReadonlyMap<string, Uint8Array>,
+  base: ReviewFileSystem = nodeFileSystem,
+): ReviewFileSystem {
+  return {
+    readFile: async (path) => files.get(path) ?? base.readFile(path),
+    readDirectory: (path) => base.readDirectory(path),
+    stat: async (path) => {
+      const bytes = files.get(path);
+      return bytes ? { kind: 'file', size: bytes.byteLength } : base.stat(path);
+    },
+    realPath: (path) => base.realPath(path),
+  };
+}
