@@ -2,7 +2,7 @@
 // Prints timings only: machines differ too much for timing assertions. The one assertion is that the
 // synthetic review is valid, so that the benchmark measures the real path rather than early failures.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as nodePath from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -59,6 +59,11 @@ function countAjvCompiles(): { read: () => number; reset: () => void } {
     return original.apply(this, args);
   };
   return { read: () => calls, reset: () => (calls = 0) };
+}
+
+/** The record files of one reviewer of a generated review, sorted. */
+function readdirSorted(root: string): string[] {
+  return readdirSync(nodePath.join(root, 'records', 'ek')).sort();
 }
 
 /** Peak RSS (KiB) of one CLI run via GNU time, when it is installed. */
@@ -131,6 +136,16 @@ async function main(): Promise<void> {
     const result = spawnSync(process.execPath, args, { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
     return { ms: performance.now() - start, result };
   };
+  // check --cache on a copy of the review (its records are edited): filled from nothing, then each round
+  // with one record changed, and with nothing changed.
+  const cached = ensureVariant('review-cache', { studies: records / 2 });
+  const edited = nodePath.join(cached.root, 'records', 'ek', readdirSorted(cached.root)[0]!);
+  const editedText = readFileSync(edited, 'utf8');
+  const cacheArgs = [CLI, 'check', cached.root, '--format', 'json', '--cache'];
+  rmSync(nodePath.join(cached.root, '.study-extract-cache'), { recursive: true, force: true });
+  const cacheFill = run(cacheArgs);
+  const oneChangedSamples: number[] = [];
+  const unchangedSamples: number[] = [];
   const cliSamples: number[] = [];
   const ajvSamples: number[] = [];
   const floorSamples: number[] = [];
@@ -160,6 +175,9 @@ async function main(): Promise<void> {
       if (ajv.result.status !== 0)
         throw new Error(`ajv-cli found the records invalid: ${ajv.result.stderr.slice(0, 2000)}`);
     }
+    writeFileSync(edited, `${editedText}# round ${i}\n`);
+    oneChangedSamples.push(run(cacheArgs).ms);
+    unchangedSamples.push(run(cacheArgs).ms);
     const errors = run([CLI, 'check', withErrors.root, '--format', 'json']);
     errorSamples.push(errors.ms);
     if (i === 0)
@@ -167,6 +185,12 @@ async function main(): Promise<void> {
         JSON.parse(errors.result.stdout) as { files: { diagnostics: { severity: string }[] }[] }
       ).files.filter((f) => f.diagnostics.some((d) => d.severity === 'error')).length;
   }
+  const cachedOutput = run(cacheArgs).result.stdout;
+  const uncachedOutput = run([CLI, 'check', cached.root, '--format', 'json']).result.stdout;
+  writeFileSync(edited, editedText);
+  if (cachedOutput !== uncachedOutput) throw new Error('check --cache printed something else than check');
+  const oneChanged = stats(oneChangedSamples);
+  const unchanged = stats(unchangedSamples);
   const cli = stats(cliSamples);
   const floor = stats(floorSamples);
   const ajv = ajvSamples.length > 0 ? stats(ajvSamples) : undefined;
@@ -234,6 +258,21 @@ async function main(): Promise<void> {
           ] as [string, string, string, string, string],
         ]
       : []),
+    ['CLI process: check --cache, cache empty (fills it)', ms(cacheFill.ms), '', '', '1'],
+    [
+      'CLI process: check --cache, one record changed',
+      ms(oneChanged.median),
+      ms(oneChanged.min),
+      ms(oneChanged.max),
+      String(oneChanged.n),
+    ],
+    [
+      'CLI process: check --cache, nothing changed',
+      ms(unchanged.median),
+      ms(unchanged.min),
+      ms(unchanged.max),
+      String(unchanged.n),
+    ],
     [
       'floor: js-yaml + one ajv validator (process)',
       ms(floor.median),
@@ -296,6 +335,13 @@ async function main(): Promise<void> {
     `check / ajv-cli: ${ajv ? `${(cli.median / ajv.median).toFixed(2)}×` : `n/a (ajv-cli unavailable: ${peers.unavailable ?? 'not installed'})`} (target ≤ 1.0×); ` +
       `check / floor: ${(cli.median / floor.median).toFixed(2)}× (target ≤ 1.3×); ` +
       `errors in ${recordsWithErrors} of ${records} records / clean: ${(withErrorsCli.median / cli.median).toFixed(2)}× (target ≤ 1.5×). Medians of ${RUNS.checkCli} interleaved rounds.`,
+  );
+  const bare = stats(Array.from({ length: 5 }, () => run(['-e', '0']).ms));
+  const version = stats(Array.from({ length: 5 }, () => run([CLI, '--version']).ms));
+  console.log(
+    `check --cache, one record changed: ${(cli.median / oneChanged.median).toFixed(1)}× faster than a cold check (target ≥ 10×); ` +
+      `nothing changed: ${(cli.median / unchanged.median).toFixed(1)}×. Of any CLI run, ${ms(version.median)} is starting ` +
+      `node and loading the bundle (\`--version\`; node alone ${ms(bare.median)}).`,
   );
   console.log(
     `Targets: ${records}-record check well under 2 s (in-process median ${ms(check.median)}, CLI ${ms(cli.median)}); ` +

@@ -1,10 +1,12 @@
-import { lstatSync, readdirSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { consensusRecordText, unresolvedDisagreements } from '../core/dual/adjudicate';
 import { checkReview } from '../core/workspace/check';
 import { listRecords } from '../core/review/review';
 import { consensusTarget, writableConsensusFile } from '../core/dual/consensusTarget';
 import { isCheckWorker, parallelRecordChecker, runCheckWorker } from './parallelCheck';
+import { cachedRecordChecker } from './cachedCheck';
+import { CACHE_FOLDER, contentHash } from '../node/checkCache';
 import { FileSystemError } from '../core/review/fileSystem';
 import { nodeFileSystem } from '../node/fileSystem';
 import {
@@ -50,7 +52,7 @@ Options:
 review-dir defaults to the current folder; the review is found by walking up to review.yaml.
 `;
 
-const CHECK_USAGE = `Usage: study-extract check [review-dir] [--format text|json|sarif|github]
+const CHECK_USAGE = `Usage: study-extract check [review-dir] [--format text|json|sarif|github] [--cache]
 
 Validates review.yaml, the review's extraction schema and every record. In a consensus record, each
 disagreement not settled yet (an open placeholder) is a warning at its field [unresolved-disagreement].
@@ -60,6 +62,10 @@ Options:
   --format json    one JSON document: { files: [{ path, diagnostics }], summary }
   --format sarif   SARIF 2.1.0 for code scanning
   --format github  GitHub Actions annotations
+  --cache          keep each record's results in ${CACHE_FOLDER}/ in the review folder (left out of
+                   git), under a hash of the record's text, and check again only the records whose
+                   text changed; any change to the tool, review.yaml or the extraction schema checks
+                   every record again. The output is the same as without --cache.
   -h, --help       show this help
 
 Exit status: 0 no errors (warnings allowed), 1 errors found, 2 cannot run.
@@ -346,7 +352,11 @@ async function runSynthesize(args: string[], io: CliIo): Promise<number> {
 }
 
 async function runCheck(args: string[], io: CliIo): Promise<number> {
-  const { positional, options } = parseArgs(args, new Set(['--format']), new Set(['-h', '--help']));
+  const { positional, options } = parseArgs(
+    args,
+    new Set(['--format']),
+    new Set(['-h', '--help', '--cache']),
+  );
   if (options.has('-h') || options.has('--help')) {
     io.stdout(CHECK_USAGE);
     return 0;
@@ -359,7 +369,10 @@ async function runCheck(args: string[], io: CliIo): Promise<number> {
   ]);
   const root = await reviewRootFrom(positional, io);
   if (!root) return 2;
-  const report = await checkReview(root, nodeFileSystem, { checkRecords: parallelRecordChecker(__filename) });
+  const checkRecords = options.has('--cache')
+    ? cachedRecordChecker(__filename, toolIdentity())
+    : parallelRecordChecker(__filename);
+  const report = await checkReview(root, nodeFileSystem, { checkRecords });
   const display = (relative: string) => {
     const shown = nodePath.relative(io.cwd, nodePath.join(root, relative)).split(nodePath.sep).join('/');
     return shown === '' ? relative : shown;
@@ -369,6 +382,18 @@ async function runCheck(args: string[], io: CliIo): Promise<number> {
   else if (format === 'github') io.stdout(formatCheckGithub(report, display));
   else io.stdout(formatCheckText(report, display));
   return report.summary.errors > 0 ? 1 : 0;
+}
+
+/** The version and a hash of the running code: a cache made by any other build is not used. */
+function toolIdentity(): string {
+  let code: Uint8Array | string;
+  try {
+    code = readFileSync(__filename);
+  } catch {
+    // Unreadable code cannot be told apart from another build: a key no cache has.
+    code = `${Date.now()}:${Math.random()}`;
+  }
+  return `${VERSION}:${contentHash(code)}`;
 }
 
 /** A path as the user should see it: relative to where the command runs. */

@@ -11,7 +11,7 @@ import {
   subschemaEntries,
   unescapePointerSegment,
 } from '../../src/core/schema/jsonSchema';
-import { createAjv } from '../../src/core/schema/schema';
+import { baseSchema, createAjv, reviewFileSchema } from '../../src/core/schema/schema';
 
 describe('unescapePointerSegment', () => {
   test('replaces every ~1 and every ~0, not only the first', () => {
@@ -192,6 +192,16 @@ describe('backtracksLinearly: which patterns may run on the native engine', () =
       assert.ok(!(reference instanceof RegExp) && !isPatternProblem(reference), pattern);
       for (const text of texts)
         assert.equal(compiled.test(text), reference.test(text), `${pattern} on ${text}`);
+    }
+  });
+});
+
+describe('the bundled schemas', () => {
+  // They are compiled without checking them against the meta-schema at run time: this is that check.
+  test('are valid JSON Schema 2020-12', () => {
+    for (const schema of [baseSchema, reviewFileSchema]) {
+      const ajv = createAjv();
+      assert.equal(ajv.validateSchema(schema), true, JSON.stringify(ajv.errors));
     }
   });
 });
