@@ -1,7 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { baseRecordValidator, compileExtractionSchema } from '../../src/core/schema/schema';
-import { validateRecordText } from '../../src/core/record/validate';
+import { validateRecordText, validateYaml } from '../../src/core/record/validate';
+import { parseYaml } from '../../src/core/yaml/yamlDocument';
 import type { Diagnostic, Range } from '../../src/core/common/diagnostic';
 
 const r = (sl: number, sc: number, el: number, ec: number): Range => ({
@@ -236,4 +237,40 @@ describe('validateRecordText against a review schema', () => {
     assert.equal(diagnostics[0]!.message, '`dose/day` must be a number ≥ 0 or NR, got -1.');
     assert.deepEqual(diagnostics[0]!.range, r(25, 10, 25, 12));
   });
+});
+
+describe('validateRecordText reads clean records without positions, and loses nothing by it', () => {
+  // Each text once through the shortcut (fast reader, then the positioned parse only for a record with a
+  // problem) and once through the positioned parse alone: the diagnostics must be the same.
+  const expectations = {
+    study: 'smith-2011',
+    reviewer: 'ek',
+    protocolVersion: 1,
+    knownReviewers: ['ek', 'mk'],
+  };
+  const variants: [string, string][] = [
+    ['clean', VALID],
+    ['misspelt top-level field', VALID.replace('status:', 'staus:')],
+    ['misspelt nested field', VALID.replace('    group: email', '    gruop: email')],
+    ['wrong type', VALID.replace('year: 2011', 'year: soon')],
+    ['not extracted in a draft', VALID.replace('year: 2011', 'year:')],
+    [
+      'empty in a complete record',
+      VALID.replace('status: draft', 'status: complete').replace('year: 2011', 'year:'),
+    ],
+    ['rule: sd not positive', VALID.replace('sd: 0.8', 'sd: -0.8')],
+    ['rule: unknown arm', VALID.replace('      online: { events', '      onlin: { events')],
+    ['rule: study mismatch', VALID.replace('study: smith-2011', 'study: jones-2011')],
+    ['unknown reviewer', VALID.replace('reviewer: ek', 'reviewer: zz')],
+    ['protocol version', VALID.replace('status: draft', 'status: draft\nprotocol_version: 2')],
+    ['a list', '- a\n- b\n'],
+    ['empty', ''],
+  ];
+  for (const [what, text] of variants)
+    test(what, () => {
+      const schema = baseRecordValidator();
+      const full = validateYaml(parseYaml(text), schema, { recordRules: expectations });
+      assert.deepEqual(validateRecordText(text, schema, expectations), full);
+      if (what !== 'clean') assert.ok(full.length > 0, 'the variant has a diagnostic');
+    });
 });
