@@ -5,7 +5,9 @@ import type { ReviewFileSystem } from '../core/review/fileSystem';
 import * as nodePath from 'node:path';
 import { fileSystemWith, nodeFileSystem } from '../node/fileSystem';
 import type { FoundRecord } from '../core/review/recordTemplate';
-import { openReview } from '../core/review/review';
+import { openReview, type Review } from '../core/review/review';
+import { usePrecompiledSchema } from '../core/schema/schema';
+import { readFileSync } from 'node:fs';
 
 const ROLE = 'study-extract:check-records';
 /** Below this many records, starting threads costs more than it saves. */
@@ -16,6 +18,21 @@ const BATCH = 40;
 interface WorkerInput {
   role: typeof ROLE;
   root: string;
+  /** The extraction schema's text and its validator compiled by the main thread, to load instead of compiling. */
+  schema?: { text: string; code: string };
+}
+
+/** The main thread's compiled extraction schema, for threads to load (when its text can be read again). */
+function compiledSchemaOf(review: Review): WorkerInput['schema'] {
+  if (!review.usesReviewSchema) return undefined;
+  const code = review.schema.validatorCode();
+  if (code === undefined) return undefined;
+  try {
+    const text = readFileSync(nodePath.join(review.root, review.schemaPath), 'utf8').replace(/^\uFEFF/, '');
+    return { text, code };
+  } catch {
+    return undefined;
+  }
 }
 
 /** A batch, with the bytes of records already read (so that what was hashed is what is checked). */
@@ -47,11 +64,12 @@ export function parallelRecordChecker(
     };
     /** Batches of a thread that stopped before reporting them: the main thread checks them instead. */
     const lost: { at: number; batch: FoundRecord[] }[] = [];
+    const schema = compiledSchemaOf(review);
     const workers = Array.from(
       { length: threads - 1 },
       () =>
         new Promise<void>((resolve) => {
-          const input: WorkerInput = { role: ROLE, root: review.root };
+          const input: WorkerInput = { role: ROLE, root: review.root, schema };
           const worker = new Worker(script, { workerData: input });
           let current: { at: number; batch: FoundRecord[] } | undefined;
           const give = () => {
@@ -99,6 +117,7 @@ export function isCheckWorker(): boolean {
 
 export async function runCheckWorker(): Promise<void> {
   const input = workerData as WorkerInput;
+  if (input.schema) usePrecompiledSchema(input.schema.text, input.schema.code);
   const review = await openReview(input.root, nodeFileSystem);
   const port = parentPort!;
   port.on('message', (message: ToWorker) => {

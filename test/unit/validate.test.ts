@@ -1,8 +1,14 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { baseRecordValidator, compileExtractionSchema } from '../../src/core/schema/schema';
+import {
+  baseRecordValidator,
+  compileExtractionSchema,
+  usePrecompiledSchema,
+} from '../../src/core/schema/schema';
 import { validateRecordText, validateYaml } from '../../src/core/record/validate';
 import { parseYaml } from '../../src/core/yaml/yamlDocument';
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import type { Diagnostic, Range } from '../../src/core/common/diagnostic';
 
 const r = (sl: number, sc: number, el: number, ec: number): Range => ({
@@ -273,4 +279,46 @@ describe('validateRecordText reads clean records without positions, and loses no
       assert.deepEqual(validateRecordText(text, schema, expectations), full);
       if (what !== 'clean') assert.ok(full.length > 0, 'the variant has a diagnostic');
     });
+});
+
+describe('a validator loaded from the code another thread compiled', () => {
+  test('reports exactly what the compiled one reports', () => {
+    const example = path.join(__dirname, '..', '..', 'examples', 'therapeutic-alliance');
+    const text = readFileSync(path.join(example, 'schemas', 'extraction.schema.json'), 'utf8');
+    const compiled = compileExtractionSchema(text);
+    assert.equal(compiled.usesReviewSchema, true);
+    const code = compiled.schema.validatorCode();
+    assert.ok(code !== undefined && code.length > 0);
+    // Another text of the same schema, so that it is loaded from the code rather than found compiled.
+    usePrecompiledSchema(`${text}\n`, code);
+    const loaded = compileExtractionSchema(`${text}\n`);
+    assert.equal(loaded.usesReviewSchema, true);
+    assert.deepEqual(loaded.diagnostics, []);
+    assert.equal(loaded.schema.validatorCode(), undefined, 'loaded from code, not compiled');
+    const records: [string, string][] = [];
+    for (const reviewer of ['ek', 'mk'])
+      for (const name of readdirSync(path.join(example, 'records', reviewer))) {
+        const record = readFileSync(path.join(example, 'records', reviewer, name), 'utf8');
+        records.push([name, record]);
+        records.push([
+          `${name}, broken`,
+          record.replace(/^( +)n: \d+/m, '$1n: -3').replace('status:', 'staus:'),
+        ]);
+        records.push([`${name}, wrong type`, record.replace(/year: \d+/, 'year: "soon"')]);
+      }
+    let problems = 0;
+    for (const [what, record] of records) {
+      const expected = validateRecordText(record, compiled.schema, {
+        study: what.split('.')[0],
+        reviewer: 'ek',
+      });
+      problems += expected.length;
+      assert.deepEqual(
+        validateRecordText(record, loaded.schema, { study: what.split('.')[0], reviewer: 'ek' }),
+        expected,
+        what,
+      );
+    }
+    assert.ok(problems > records.length, 'the variants have problems to report');
+  });
 });
