@@ -119,18 +119,13 @@ function validateMapping(
 /**
  * Whether validating `value` (a record read without positions, neither crowded nor too deep) reports
  * nothing: the same steps as `validateYaml`, stopping at the first problem, without building its message.
+ * A schema error counts as a problem: the positioned check that follows reports it.
  */
 function isCleanRecord(value: unknown, schema: CompiledSchema, expectations: RecordExpectations): boolean {
   const record = value === undefined || value === null ? {} : value;
   if (!isPlainObject(record)) return false;
   try {
-    const errors = schema.validate(record);
-    // Rare: an error whose message collapses into nothing still decides as the full check does.
-    if (errors.length > 0) {
-      const probe: Diagnostic[] = [];
-      validateMapping(record, schema, { recordRules: expectations }, VALUE_ONLY_LOCATOR, probe);
-      return probe.length === 0;
-    }
+    if (schema.validate(record).length > 0) return false;
     let unknown = false;
     unknownFields(record, schema.navigator.expand(schema.root, record), [], schema, () => (unknown = true));
     if (unknown) return false;
