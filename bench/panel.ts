@@ -251,7 +251,8 @@ async function measureRender(models: SynthesisViewModel[][]): Promise<(RenderFig
       );
       const load = performance.now() - started;
       const poster = new ModelPoster();
-      const message = (seq: number) => poster.message(model[seq % model.length]!, 'file:///bench', []);
+      const message = (seq: number) =>
+        poster.message(seq + 1, model[seq % model.length]!, 'file:///bench', [])!;
       const [, first] = await post(message(0));
       const script: number[] = [];
       const painted: number[] = [];

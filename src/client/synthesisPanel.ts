@@ -15,6 +15,7 @@ import {
   type SynthesisResult,
 } from '../shared/protocol';
 import {
+  ModelPoster,
   parsePageMessage,
   SYNTHESIS_VIEW_TYPE,
   type HostMessage,
@@ -83,7 +84,9 @@ class SynthesisPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private root: string | undefined;
   private seq = 0;
-  private posted: { seq: number; model: SynthesisViewModel; json: string } | undefined;
+  private posted: { seq: number; model: SynthesisViewModel } | undefined;
+  /** Turns each model after the page's first into a patch of the one before. */
+  private readonly poster = new ModelPoster();
   private rendered: Rendered | undefined;
   private pageReady = false;
   private readonly waiters = new Set<RenderWaiter>();
@@ -157,6 +160,7 @@ class SynthesisPanel implements vscode.Disposable {
         this.pageReady = true;
         // A fresh page (first load, or shown again after being hidden) has nothing: send the last model now,
         // then a fresh one.
+        this.poster.reset();
         if (this.posted && this.root) this.postModel(this.posted.model, true);
         else void this.post({ type: 'status', kind: 'loading', message: 'Computing the synthesis…' });
         this.schedule(0, true);
@@ -173,6 +177,10 @@ class SynthesisPanel implements vscode.Disposable {
         }
         break;
       }
+      case 'resync':
+        this.poster.reset();
+        if (this.posted && this.root) this.postModel(this.posted.model, true);
+        break;
       case 'openStudy':
         void this.openStudy(message.study, message.outcome);
         break;
@@ -187,14 +195,17 @@ class SynthesisPanel implements vscode.Disposable {
     return this.disposed ? Promise.resolve(false) : this.panel.webview.postMessage(message);
   }
 
-  /** Posts a model; an identical one (only its time differs) is not posted again unless `force`. */
+  /**
+   * Posts a model (a patch of the last one, once the page has one); an identical one (only its time
+   * differs) is not posted again unless `force`.
+   */
   private postModel(model: SynthesisViewModel, force = false): void {
-    const json = JSON.stringify({ ...model, generatedAt: '' });
-    if (!force && this.posted && this.posted.json === json) return;
-    this.posted = { seq: ++this.seq, model, json };
-    void exportFormats().then((formats) =>
-      this.post({ type: 'model', seq: this.posted!.seq, rootUri: this.root!, model, exportFormats: formats }),
-    );
+    const seq = this.seq + 1;
+    const message = this.poster.message(seq, model, this.root!, [], force);
+    if (!message) return;
+    this.seq = seq;
+    this.posted = { seq, model };
+    void exportFormats().then((formats) => this.post({ ...message, exportFormats: formats } as HostMessage));
   }
 
   /**
@@ -268,7 +279,7 @@ class SynthesisPanel implements vscode.Disposable {
       }
       this.panel.title = `Synthesis: ${result.model.title}`;
       if (this.pageReady) this.postModel(result.model);
-      else this.posted = { seq: ++this.seq, model: result.model, json: '' };
+      else this.posted = { seq: ++this.seq, model: result.model };
     } catch (error) {
       void this.post({
         type: 'status',

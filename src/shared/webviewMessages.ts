@@ -1,7 +1,11 @@
 // Messages between the synthesis panel's page (src/webview) and its host (src/client/synthesisPanel.ts),
 // sent with postMessage. The page sends `ready` once its script runs; the host answers with the view model
-// and sends a new one after every change; the page acknowledges each model it has drawn with `rendered`.
-import type { SynthesisViewModel } from '../core/synthesis/viewModel';
+// and, after every change, with a patch of what changed (a whole model of a large review is some 600 KB,
+// which VS Code copies to the page each time); the page acknowledges each model it has drawn with
+// `rendered`, and asks for a whole model (`resync`) when a patch is not of the model it has.
+import type { AnalysisResult } from '../core/synthesis/analysis';
+import type { CharacteristicsTableData } from '../core/synthesis/characteristics';
+import type { SynthesisDashboard, SynthesisViewModel } from '../core/synthesis/viewModel';
 
 export const SYNTHESIS_VIEW_TYPE = 'studyExtraction.synthesis';
 
@@ -17,7 +21,199 @@ export type HostMessage =
       /** Export formats offered (empty: no export command is available). */
       exportFormats: string[];
     }
+  | {
+      type: 'patch';
+      seq: number;
+      /** The model this patch applies to (the `seq` it was posted with). */
+      base: number;
+      rootUri: string;
+      patch: ModelPatch;
+      exportFormats: string[];
+    }
   | { type: 'status'; kind: 'loading' | 'error'; message: string; rootUri?: string };
+
+/** What changed from one model to the next; what is left out is as it was. */
+export interface ModelPatch {
+  title?: string;
+  generatedAt: string;
+  dashboard?: SynthesisDashboard;
+  /** Every analysis in order: its id alone when unchanged, else its id and the fields that changed. */
+  analyses: (string | { id: string; fields: Partial<AnalysisResult>; whole: boolean })[];
+  /** Left out when unchanged; null when there is no table now. */
+  characteristics?: {
+    columns?: CharacteristicsTableData['columns'];
+    /** The studies in order, when they changed. */
+    studies?: string[];
+    /** Rows new or changed. */
+    rows: CharacteristicsTableData['rows'];
+  } | null;
+}
+
+type Row = CharacteristicsTableData['rows'][number];
+
+/** The JSON of each part of a model, to tell what the next one changes. */
+interface ModelParts {
+  title: string;
+  dashboard: string;
+  analyses: Map<string, Map<string, string>>;
+  order: string;
+  characteristics: { columns: string; studies: string; rows: Map<string, string> } | null;
+}
+
+function partsOf(model: SynthesisViewModel): ModelParts {
+  const c = model.characteristics;
+  return {
+    title: model.title,
+    dashboard: JSON.stringify(model.dashboard),
+    analyses: new Map(
+      model.analyses.map((a) => [
+        a.id,
+        new Map(Object.entries(a).map(([key, value]) => [key, JSON.stringify(value) ?? 'undefined'])),
+      ]),
+    ),
+    order: JSON.stringify(model.analyses.map((a) => a.id)),
+    characteristics: c && {
+      columns: JSON.stringify(c.columns),
+      studies: JSON.stringify(c.rows.map((r) => r.study)),
+      rows: new Map(c.rows.map((r) => [r.study, JSON.stringify(r.cells)])),
+    },
+  };
+}
+
+/**
+ * Makes each model the host posts after the first a patch of the one before. `reset()` starts again with a
+ * whole model (a fresh page, or one that asked with `resync`).
+ */
+export class ModelPoster {
+  private last: { seq: number; parts: ModelParts } | undefined;
+
+  reset(): void {
+    this.last = undefined;
+  }
+
+  /**
+   * The message for `model`: the whole model first (and after `reset()`), then patches. Undefined when it
+   * shows the same as the last one posted (whatever its time), unless `force`.
+   */
+  message(
+    seq: number,
+    model: SynthesisViewModel,
+    rootUri: string,
+    exportFormats: string[],
+    force = true,
+  ): HostMessage | undefined {
+    const parts = partsOf(model);
+    const last = this.last;
+    if (!force && last && sameParts(last.parts, parts)) return undefined;
+    this.last = { seq, parts };
+    if (!last) return { type: 'model', seq, rootUri, model, exportFormats };
+    return {
+      type: 'patch',
+      seq,
+      base: last.seq,
+      rootUri,
+      patch: diff(last.parts, parts, model),
+      exportFormats,
+    };
+  }
+}
+
+function sameParts(a: ModelParts, b: ModelParts): boolean {
+  const same = (x: Map<string, string>, y: Map<string, string>) =>
+    x.size === y.size && [...x].every(([k, v]) => y.get(k) === v);
+  return (
+    a.title === b.title &&
+    a.dashboard === b.dashboard &&
+    a.order === b.order &&
+    [...a.analyses].every(([id, fields]) => same(fields, b.analyses.get(id) ?? new Map())) &&
+    (a.characteristics === null
+      ? b.characteristics === null
+      : b.characteristics !== null &&
+        a.characteristics.columns === b.characteristics.columns &&
+        a.characteristics.studies === b.characteristics.studies &&
+        same(a.characteristics.rows, b.characteristics.rows))
+  );
+}
+
+function diff(before: ModelParts, after: ModelParts, model: SynthesisViewModel): ModelPatch {
+  const patch: ModelPatch = { generatedAt: model.generatedAt, analyses: [] };
+  if (before.title !== after.title) patch.title = model.title;
+  if (before.dashboard !== after.dashboard) patch.dashboard = model.dashboard;
+  for (const a of model.analyses) {
+    const was = before.analyses.get(a.id);
+    const now = after.analyses.get(a.id)!;
+    const keys = [...now.keys()];
+    // A field that became undefined would be dropped on the way (messages are JSON): send all of it then.
+    const whole =
+      !was ||
+      was.size !== now.size ||
+      keys.some((k) => !was.has(k) || (was.get(k) !== now.get(k) && now.get(k) === 'undefined'));
+    const changed = whole ? keys : keys.filter((k) => was.get(k) !== now.get(k));
+    if (changed.length === 0) patch.analyses.push(a.id);
+    else {
+      const record = a as unknown as Record<string, unknown>;
+      const fields = Object.fromEntries(changed.map((k) => [k, record[k]])) as Partial<AnalysisResult>;
+      patch.analyses.push({ id: a.id, fields, whole });
+    }
+  }
+  const c = model.characteristics;
+  const was = before.characteristics;
+  const now = after.characteristics;
+  if (!c || !now) {
+    if (was) patch.characteristics = null;
+  } else if (!was || was.columns !== now.columns) {
+    patch.characteristics = { columns: c.columns, studies: c.rows.map((r) => r.study), rows: c.rows };
+  } else {
+    const rows = c.rows.filter((r) => was.rows.get(r.study) !== now.rows.get(r.study));
+    const studies = was.studies !== now.studies ? c.rows.map((r) => r.study) : undefined;
+    if (rows.length > 0 || studies) patch.characteristics = { rows, ...(studies ? { studies } : {}) };
+  }
+  return patch;
+}
+
+/**
+ * The model a patch makes of `base`. What the patch leaves out keeps its object, so that the page can tell
+ * by identity what is unchanged.
+ */
+export function applyPatch(base: SynthesisViewModel, patch: ModelPatch): SynthesisViewModel {
+  const analyses = new Map(base.analyses.map((a) => [a.id, a]));
+  const model: SynthesisViewModel = {
+    title: patch.title ?? base.title,
+    generatedAt: patch.generatedAt,
+    dashboard: patch.dashboard ?? base.dashboard,
+    analyses: patch.analyses.map((entry) => {
+      if (typeof entry === 'string') {
+        const a = analyses.get(entry);
+        if (!a) throw new Error(`the patch keeps an analysis the page does not have (${entry})`);
+        return a;
+      }
+      const a = analyses.get(entry.id);
+      if (!entry.whole && !a)
+        throw new Error(`the patch changes an analysis the page does not have (${entry.id})`);
+      return (entry.whole ? { ...entry.fields } : { ...a, ...entry.fields }) as AnalysisResult;
+    }),
+    characteristics: base.characteristics,
+  };
+  const c = patch.characteristics;
+  if (c === null) model.characteristics = null;
+  else if (c) {
+    const table = base.characteristics;
+    if (!table && !c.columns)
+      throw new Error('the patch changes a characteristics table the page does not have');
+    const rows = new Map<string, Row>(table?.rows.map((r) => [r.study, r]));
+    for (const row of c.rows) rows.set(row.study, row);
+    const studies = c.studies ?? table!.rows.map((r) => r.study);
+    model.characteristics = {
+      columns: c.columns ?? table!.columns,
+      rows: studies.map((study) => {
+        const row = rows.get(study);
+        if (!row) throw new Error(`the patch lists a study without its row (${study})`);
+        return row;
+      }),
+    };
+  }
+  return model;
+}
 
 /** What the page drew for a model, for tests and for the host's own checks. */
 export interface RenderSummary {
@@ -38,6 +234,8 @@ export interface RenderSummary {
 /** Page → host. */
 export type PageMessage =
   | { type: 'ready' }
+  /** The page could not apply a patch: it wants the whole model. */
+  | { type: 'resync' }
   | ({ type: 'rendered' } & RenderSummary)
   | { type: 'openStudy'; study: string; outcome?: string }
   | { type: 'export'; format: string };
@@ -52,15 +250,6 @@ export interface PageState {
   expanded?: string[];
 }
 
-/** What the host posts for each model: numbered in order. */
-export class ModelPoster {
-  private seq = 0;
-
-  message(model: SynthesisViewModel, rootUri: string, exportFormats: string[]): HostMessage {
-    return { type: 'model', seq: ++this.seq, rootUri, model, exportFormats };
-  }
-}
-
 const isString = (v: unknown): v is string => typeof v === 'string';
 
 /** The page is not trusted to send well-formed messages: anything else is ignored. */
@@ -70,6 +259,8 @@ export function parsePageMessage(data: unknown): PageMessage | undefined {
   switch (m.type) {
     case 'ready':
       return { type: 'ready' };
+    case 'resync':
+      return { type: 'resync' };
     case 'openStudy':
       if (!isString(m.study)) return undefined;
       return { type: 'openStudy', study: m.study, ...(isString(m.outcome) ? { outcome: m.outcome } : {}) };

@@ -19,7 +19,7 @@ import type { AnalysisResult } from '../core/synthesis/analysis';
 import type { SynthesisDashboard, SynthesisViewModel } from '../core/synthesis/viewModel';
 import { el, type SvgNode } from '../core/synthesis/present/svgTree';
 import { pompSection } from '../core/synthesis/present/tables';
-import type { HostMessage, PageMessage, PageState } from '../shared/webviewMessages';
+import { applyPatch, type HostMessage, type PageMessage, type PageState } from '../shared/webviewMessages';
 import { h, replaceChildren, type Child } from './dom';
 import { materializeHtml, materializeSvg, patchTree } from './svgDom';
 import { CharacteristicsTable } from './virtualTable';
@@ -39,8 +39,16 @@ const saveState = (patch: Partial<PageState>) => {
 };
 const post = (message: PageMessage) => vscode.postMessage(message);
 
-type ModelMessage = Extract<HostMessage, { type: 'model' }>;
-let current: ModelMessage | undefined;
+/** The model on the page, as the host numbered it; `whole` when it came whole (not as a patch). */
+interface Shown {
+  seq: number;
+  model: SynthesisViewModel;
+  exportFormats: string[];
+  whole: boolean;
+}
+let current: Shown | undefined;
+/** A whole model was asked for; patches until it comes are of no use. */
+let resyncing = false;
 
 // ---------------------------------------------------------------------------------------------------------
 // The page's fixed frame: built once; sections are filled (and refilled) by render().
@@ -214,8 +222,8 @@ interface AnalysisView {
   pomp: HTMLElement;
   /** The drawing on the page and the tree it was built from. */
   drawing?: { tree: SvgNode; element: Element };
-  /** JSON of what was drawn last: the analysis (with the width), its exclusions, its POMP. */
-  drawn?: { all: string; excluded: string; pomp: string };
+  /** What was drawn last: the analysis, at which width, and its JSON when it came in a whole model. */
+  drawn?: { analysis: AnalysisResult; width: number; json: string | undefined };
 }
 
 const analysisViews = new Map<string, AnalysisView>();
@@ -279,11 +287,17 @@ function drawPlot(view: AnalysisView, a: AnalysisResult, width: number): void {
   }
 }
 
-function renderAnalysis(a: AnalysisResult, width: number): ReturnType<typeof section> {
+function renderAnalysis(a: AnalysisResult, width: number, whole: boolean): ReturnType<typeof section> {
   const view = analysisView(a);
   const s = view.section;
-  const all = `${width} ${JSON.stringify(a)}`;
-  if (view.drawn?.all === all) return s;
+  const drawn = view.drawn;
+  // A patch keeps the object of an unchanged analysis; a whole model is compared by its JSON.
+  if (drawn && drawn.analysis === a && drawn.width === width) return s;
+  const json = whole ? JSON.stringify(a) : undefined;
+  if (drawn && drawn.width === width && json !== undefined && drawn.json === json) {
+    view.drawn = { ...drawn, analysis: a };
+    return s;
+  }
   s.heading.textContent = a.title ?? a.id;
   s.badge.textContent = `k = ${a.k}`;
   if (a.outcome) s.root.setAttribute('data-outcome', a.outcome);
@@ -298,13 +312,16 @@ function renderAnalysis(a: AnalysisResult, width: number): ReturnType<typeof sec
   );
   view.plot.hidden = !(a.studies.length > 0 || a.pooled);
   if (!view.plot.hidden) drawPlot(view, a, width);
-  const excluded = JSON.stringify(a.excluded);
-  if (view.drawn?.excluded !== excluded)
+  if (!drawn || !sameJson(drawn.analysis.excluded, a.excluded))
     replaceChildren(view.excluded, a.excluded.length > 0 ? excludedList(a) : null);
-  const pomp = JSON.stringify(a.descriptive);
-  if (view.drawn?.pomp !== pomp) replaceChildren(view.pomp, pompOf(a));
-  view.drawn = { all, excluded, pomp };
+  if (!drawn || !sameJson(drawn.analysis.descriptive, a.descriptive)) replaceChildren(view.pomp, pompOf(a));
+  view.drawn = { analysis: a, width, json };
   return s;
+}
+
+/** Whether two parts of models show the same: the same object (a patch left it out), or the same JSON. */
+function sameJson(x: unknown, y: unknown): boolean {
+  return x === y || JSON.stringify(x) === JSON.stringify(y);
 }
 
 /**
@@ -381,8 +398,9 @@ function plotWidth(): number {
 }
 
 let drawnWidth = 0;
+let drawnDashboard: SynthesisDashboard | undefined;
 
-function render(message: ModelMessage): void {
+function render(message: Shown): void {
   // Measured before anything changes: reading layout after removing content could clamp the scroll.
   const scrollY = window.scrollY;
   const width = plotWidth();
@@ -393,13 +411,14 @@ function render(message: ModelMessage): void {
   meta.textContent = `${count(model.analyses.length, 'analysis', 'analyses')} · updated ${Number.isNaN(generated.getTime()) ? model.generatedAt : generated.toLocaleTimeString()}`;
   status.hidden = true;
   renderActions(message.exportFormats);
-  renderDashboard(model.dashboard);
+  if (model.dashboard !== drawnDashboard) renderDashboard(model.dashboard);
+  drawnDashboard = model.dashboard;
 
   const seen = new Set<string>();
   const order: HTMLElement[] = [];
   for (const a of model.analyses) {
     seen.add(a.id);
-    order.push(renderAnalysis(a, width).root);
+    order.push(renderAnalysis(a, width, message.whole).root);
   }
   for (const [id, view] of analysisViews) {
     if (seen.has(id)) continue;
@@ -456,10 +475,32 @@ function showStatus(message: Extract<HostMessage, { type: 'status' }>): void {
 window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
   const message = event.data;
   if (!message || typeof message !== 'object') return;
-  if (message.type === 'model') {
-    current = message;
+  if (message.type === 'model' || message.type === 'patch') {
+    let model: SynthesisViewModel;
+    if (message.type === 'model') model = message.model;
+    else {
+      // A patch of a model this page does not have (it was reloaded, or a message was lost): ask for it all,
+      // once, and wait for it.
+      const resync = () => {
+        if (!resyncing) post({ type: 'resync' });
+        resyncing = true;
+      };
+      if (!current || current.seq !== message.base) return resync();
+      try {
+        model = applyPatch(current.model, message.patch);
+      } catch {
+        return resync();
+      }
+    }
+    if (message.type === 'model') resyncing = false;
+    current = {
+      seq: message.seq,
+      model,
+      exportFormats: message.exportFormats,
+      whole: message.type === 'model',
+    };
     if (state.rootUri !== message.rootUri) saveState({ rootUri: message.rootUri });
-    render(message);
+    render(current);
     if (restoreScroll !== undefined) {
       window.scrollTo(0, restoreScroll);
       restoreScroll = undefined;

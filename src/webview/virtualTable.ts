@@ -23,7 +23,8 @@ const OVERSCAN = 12;
 const ESTIMATED_ROW = 61;
 
 interface Drawn {
-  /** The row's cells as JSON, to know whether a new model changes it. */
+  /** The row drawn (a patch keeps the object of an unchanged row) and its cells as JSON. */
+  row: Row;
   cells: string;
   element: HTMLTableRowElement;
 }
@@ -164,8 +165,8 @@ export class CharacteristicsTable {
 
   private rowElement(i: number): HTMLTableRowElement {
     const row = this.rows[i]!;
-    const cells = JSON.stringify(row.cells);
     let drawn = this.drawn.get(row.study);
+    const cells = drawn?.row === row ? drawn.cells : JSON.stringify(row.cells);
     if (!drawn || drawn.cells !== cells) {
       const element = materializeHtml(characteristicsRow(row, this.columns)) as HTMLTableRowElement;
       element.setAttribute('title', `Open the record of ${row.study}`);
@@ -175,9 +176,10 @@ export class CharacteristicsTable {
           td.setAttribute('title', td.textContent ?? '');
           td.replaceChildren(h('div', { class: 'cell' }, ...td.childNodes));
         }
-      drawn = { cells, element };
+      drawn = { row, cells, element };
       this.drawn.set(row.study, drawn);
     }
+    drawn.row = row;
     const element = drawn.element;
     element.setAttribute('aria-rowindex', String(i + 2));
     const active = this.active ?? this.rows[0]?.study;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { SynthesisViewModel } from '../../src/core/synthesis/viewModel';
-import type { HostMessage, PageMessage } from '../../src/shared/webviewMessages';
+import { ModelPoster, type HostMessage, type PageMessage } from '../../src/shared/webviewMessages';
 import { BCG, launchBrowser, startHarness, viewModelOf, type Harness, type PageWindow } from './harness';
 
 // The page with a long review (headless Chromium, the built page): the characteristics table draws only the
@@ -281,5 +281,50 @@ describe('synthesis panel page with a long review (headless Chromium)', () => {
       csp: (globalThis as unknown as PageWindow).__cspViolations,
     }));
     assert.deepEqual(csp, []);
+  });
+
+  test('patches: the page applies one to the model it has, and asks for the whole model otherwise', async () => {
+    const poster = new ModelPoster();
+    const post = async (message: HostMessage | undefined) => {
+      assert.ok(message);
+      await page.evaluate((m) => (globalThis as unknown as PageWindow).postMessage(m, '*'), message);
+    };
+    const rendered = (seq: number) =>
+      page.waitForFunction(
+        (s) =>
+          (globalThis as unknown as PageWindow).__posted.some((m) => m.type === 'rendered' && m.seq === s),
+        seq,
+      );
+    await post(poster.message(20, bcg, 'file:///reviews/long', []));
+    await rendered(20);
+    const edited = structuredClone(bcg);
+    const a = edited.analyses.find((x) => x.id === 'rr-dl')!;
+    a.studies = a.studies.slice(1);
+    edited.characteristics!.rows[0]!.cells.journal = 'Changed Journal';
+    const patch = poster.message(21, edited, 'file:///reviews/long', []);
+    assert.equal(patch?.type, 'patch');
+    await post(patch);
+    await rendered(21);
+    assert.equal(await page.locator('section[data-analysis="rr-dl"] .fp-square').count(), a.studies.length);
+    assert.equal(
+      await page
+        .locator(`${TABLE} tr[data-study="${bcg.characteristics!.rows[0]!.study}"] td.journal`)
+        .textContent(),
+      'Changed Journal',
+    );
+    // A patch of a model the page does not have: it draws nothing and asks for the whole model, once.
+    const stray: HostMessage = { ...patch!, seq: 23, base: 22 } as HostMessage;
+    await post(stray);
+    await post({ ...stray, seq: 24, base: 23 } as HostMessage);
+    await page.waitForFunction(() =>
+      (globalThis as unknown as PageWindow).__posted.some((m) => m.type === 'resync'),
+    );
+    const posted = await page.evaluate(() => (globalThis as unknown as PageWindow).__posted);
+    assert.equal(posted.filter((m) => m.type === 'resync').length, 1);
+    assert.ok(!posted.some((m) => m.type === 'rendered' && (m.seq === 23 || m.seq === 24)));
+    poster.reset();
+    await post(poster.message(25, edited, 'file:///reviews/long', []));
+    await rendered(25);
+    assert.deepEqual(errors, []);
   });
 });
