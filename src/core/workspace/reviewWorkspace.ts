@@ -123,7 +123,8 @@ export interface StudyLocation {
   range: Range;
 }
 
-const PAUSE_EVERY = 16;
+/** A long pass lets other work through at least this often (ms): an edit waits one slice at most. */
+const SLICE_MS = 8;
 
 export class ReviewWorkspace {
   private review: Review | undefined;
@@ -148,7 +149,7 @@ export class ReviewWorkspace {
   private generation = 0;
   private indexing: Promise<CheckSummary> | undefined;
   private indexed = false;
-  private paused = 0;
+  private sliceStart = Date.now();
 
   constructor(
     readonly root: string,
@@ -671,7 +672,9 @@ export class ReviewWorkspace {
   }
 
   private async pace(): Promise<void> {
-    if (++this.paused % PAUSE_EVERY === 0) await this.options.pause?.();
+    if (!this.options.pause || Date.now() - this.sliceStart < SLICE_MS) return;
+    await this.options.pause();
+    this.sliceStart = Date.now();
   }
 }
 
