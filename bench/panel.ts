@@ -220,6 +220,8 @@ async function measureRender(models: SynthesisViewModel[][]): Promise<(RenderFig
   try {
     const page = await browser.context.newPage();
     const results: RenderFigures[] = [];
+    // A first navigation starts the browser's renderer: VS Code's is running before a panel opens.
+    await page.goto(harness.url('dark'));
     // (No named functions inside: the callback is sent to the page as source text.)
     const post = (message: HostMessage) =>
       page.evaluate(
@@ -243,7 +245,7 @@ async function measureRender(models: SynthesisViewModel[][]): Promise<(RenderFig
         message,
       );
     for (const model of models) {
-      // A fresh browser context each time: nothing compiled or cached from the review before.
+      // The page loaded afresh for each review: nothing of its code compiled or cached before.
       const started = performance.now();
       await page.goto(harness.url('dark'));
       await page.waitForFunction(() =>

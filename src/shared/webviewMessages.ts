@@ -37,8 +37,14 @@ export interface ModelPatch {
   title?: string;
   generatedAt: string;
   dashboard?: SynthesisDashboard;
-  /** Every analysis in order: its id alone when unchanged, else its id and the fields that changed. */
-  analyses: (string | { id: string; fields: Partial<AnalysisResult>; whole: boolean })[];
+  /**
+   * Every analysis in order: its id alone when unchanged, else its id and the fields that changed; a list
+   * that keeps runs of its items (the excluded studies after one more is excluded) comes as `lists`.
+   */
+  analyses: (
+    | string
+    | { id: string; fields: Partial<AnalysisResult>; lists?: Record<string, ListPatch>; whole: boolean }
+  )[];
   /** Left out when unchanged; null when there is no table now. */
   characteristics?: {
     columns?: CharacteristicsTableData['columns'];
@@ -51,11 +57,57 @@ export interface ModelPatch {
 
 type Row = CharacteristicsTableData['rows'][number];
 
+/** A list as runs of the old list's items (`keep`: from, count) and new items. */
+export type ListPatch = ({ keep: [number, number] } | { item: unknown })[];
+
+/** The JSON of a value, and of each item when it is a list (the value's JSON is theirs joined). */
+interface Part {
+  json: string;
+  items?: string[];
+}
+
+function partOf(value: unknown): Part {
+  if (!Array.isArray(value)) return { json: JSON.stringify(value) ?? 'undefined' };
+  const items = value.map((v) => JSON.stringify(v) ?? 'null');
+  return { json: `[${items.join(',')}]`, items };
+}
+
+/** `after` as runs of `before`'s items, when at least half of it is kept; else undefined. */
+function listPatch(before: string[], after: string[], values: unknown[]): ListPatch | undefined {
+  const at = new Map<string, number[]>();
+  before.forEach((json, i) => at.set(json, [...(at.get(json) ?? []), i]));
+  const out: ListPatch = [];
+  let kept = 0;
+  after.forEach((json, j) => {
+    const last = out[out.length - 1];
+    const candidates = at.get(json);
+    if (!candidates || candidates.length === 0) return out.push({ item: values[j] });
+    // Continue the run when the next old item matches, else start one at the first unused match.
+    const next = last && 'keep' in last ? last.keep[0] + last.keep[1] : -1;
+    const i = candidates.includes(next) ? next : candidates[0]!;
+    candidates.splice(candidates.indexOf(i), 1);
+    kept++;
+    if (last && 'keep' in last && i === next) last.keep[1]++;
+    else out.push({ keep: [i, 1] });
+  });
+  return kept * 2 >= after.length && kept > 0 ? out : undefined;
+}
+
+function applyList(base: unknown, patch: ListPatch): unknown[] {
+  if (!Array.isArray(base)) throw new Error('the patch keeps items of a list the page does not have');
+  return patch.flatMap((segment) => {
+    if ('item' in segment) return [segment.item];
+    const [from, count] = segment.keep;
+    if (from + count > base.length) throw new Error('the patch keeps items the page does not have');
+    return base.slice(from, from + count);
+  });
+}
+
 /** The JSON of each part of a model, to tell what the next one changes. */
 interface ModelParts {
   title: string;
   dashboard: string;
-  analyses: Map<string, Map<string, string>>;
+  analyses: Map<string, Map<string, Part>>;
   order: string;
   characteristics: { columns: string; studies: string; rows: Map<string, string> } | null;
 }
@@ -68,7 +120,7 @@ function partsOf(model: SynthesisViewModel): ModelParts {
     analyses: new Map(
       model.analyses.map((a) => [
         a.id,
-        new Map(Object.entries(a).map(([key, value]) => [key, JSON.stringify(value) ?? 'undefined'])),
+        new Map(Object.entries(a).map(([key, value]) => [key, partOf(value)])),
       ]),
     ),
     order: JSON.stringify(model.analyses.map((a) => a.id)),
@@ -125,7 +177,12 @@ function sameParts(a: ModelParts, b: ModelParts): boolean {
     a.title === b.title &&
     a.dashboard === b.dashboard &&
     a.order === b.order &&
-    [...a.analyses].every(([id, fields]) => same(fields, b.analyses.get(id) ?? new Map())) &&
+    [...a.analyses].every(([id, fields]) => {
+      const other = b.analyses.get(id);
+      return (
+        !!other && other.size === fields.size && [...fields].every(([k, v]) => other.get(k)?.json === v.json)
+      );
+    }) &&
     (a.characteristics === null
       ? b.characteristics === null
       : b.characteristics !== null &&
@@ -143,18 +200,33 @@ function diff(before: ModelParts, after: ModelParts, model: SynthesisViewModel):
     const was = before.analyses.get(a.id);
     const now = after.analyses.get(a.id)!;
     const keys = [...now.keys()];
+    const json = (parts: Map<string, Part>, k: string) => parts.get(k)?.json;
     // A field that became undefined would be dropped on the way (messages are JSON): send all of it then.
     const whole =
       !was ||
       was.size !== now.size ||
-      keys.some((k) => !was.has(k) || (was.get(k) !== now.get(k) && now.get(k) === 'undefined'));
-    const changed = whole ? keys : keys.filter((k) => was.get(k) !== now.get(k));
-    if (changed.length === 0) patch.analyses.push(a.id);
-    else {
-      const record = a as unknown as Record<string, unknown>;
-      const fields = Object.fromEntries(changed.map((k) => [k, record[k]])) as Partial<AnalysisResult>;
-      patch.analyses.push({ id: a.id, fields, whole });
+      keys.some((k) => !was.has(k) || (json(was, k) !== json(now, k) && json(now, k) === 'undefined'));
+    const changed = whole ? keys : keys.filter((k) => json(was, k) !== json(now, k));
+    if (changed.length === 0) {
+      patch.analyses.push(a.id);
+      continue;
     }
+    const record = a as unknown as Record<string, unknown>;
+    const fields: Record<string, unknown> = {};
+    const lists: Record<string, ListPatch> = {};
+    for (const k of changed) {
+      const before = was?.get(k)?.items;
+      const after = now.get(k)!.items;
+      const list = !whole && before && after ? listPatch(before, after, record[k] as unknown[]) : undefined;
+      if (list) lists[k] = list;
+      else fields[k] = record[k];
+    }
+    patch.analyses.push({
+      id: a.id,
+      fields: fields as Partial<AnalysisResult>,
+      ...(Object.keys(lists).length > 0 ? { lists } : {}),
+      whole,
+    });
   }
   const c = model.characteristics;
   const was = before.characteristics;
@@ -190,7 +262,11 @@ export function applyPatch(base: SynthesisViewModel, patch: ModelPatch): Synthes
       const a = analyses.get(entry.id);
       if (!entry.whole && !a)
         throw new Error(`the patch changes an analysis the page does not have (${entry.id})`);
-      return (entry.whole ? { ...entry.fields } : { ...a, ...entry.fields }) as AnalysisResult;
+      if (entry.whole) return { ...entry.fields } as AnalysisResult;
+      const changed: Record<string, unknown> = { ...a, ...entry.fields };
+      for (const [k, list] of Object.entries(entry.lists ?? {}))
+        changed[k] = applyList((a as unknown as Record<string, unknown>)[k], list);
+      return changed as unknown as AnalysisResult;
     }),
     characteristics: base.characteristics,
   };

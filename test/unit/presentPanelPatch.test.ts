@@ -41,7 +41,11 @@ describe('ModelPoster and applyPatch', () => {
     );
     const fields = patch.analyses.find((a) => typeof a !== 'string');
     assert.ok(typeof fields !== 'string' && fields && !fields.whole);
-    assert.deepEqual(Object.keys(fields.fields).sort(), ['excluded', 'k', 'studies']);
+    assert.deepEqual(Object.keys(fields.fields).sort(), ['excluded', 'k']);
+    // The 13 studies less the third: runs of the old list, not the studies again.
+    assert.deepEqual(fields.lists, {
+      studies: [{ keep: [0, 2] }, { keep: [3, 10] }],
+    });
     assert.equal(patch.dashboard, undefined);
     assert.deepEqual(
       patch.characteristics?.rows.map((r) => r.study),
@@ -54,6 +58,7 @@ describe('ModelPoster and applyPatch', () => {
     // What the patch leaves out keeps its object: the page tells unchanged parts by identity.
     assert.equal(applied.analyses[0], base1.analyses[0]);
     assert.notEqual(applied.analyses[1], base1.analyses[1]);
+    assert.equal(applied.analyses[1]!.studies[2], base1.analyses[1]!.studies[3]);
     assert.equal(applied.dashboard, base1.dashboard);
     assert.equal(applied.characteristics!.rows[0], base1.characteristics!.rows[0]);
     assert.notEqual(applied.characteristics!.rows[4], base1.characteristics!.rows[4]);
@@ -126,5 +131,23 @@ describe('ModelPoster and applyPatch', () => {
     const { patch } = patchOf(poster.message(3, bcg, ROOT, []));
     const other = { ...json(bcg), analyses: [] };
     assert.throws(() => applyPatch(other, patch), /does not have/);
+  });
+
+  test('a list whose items all change is sent as it is; one that keeps most of them as runs', () => {
+    const poster = new ModelPoster();
+    poster.message(1, bcg, ROOT, []);
+    const next = structuredClone(bcg);
+    const reml = next.analyses[0]!;
+    for (const s of reml.studies) s.weight = (s.weight ?? 0) + 0.5;
+    const dl = next.analyses[1]!;
+    dl.studies.push({ ...structuredClone(dl.studies[0]!), study: 'added', label: 'Added 2024' });
+    const { patch } = patchOf(poster.message(2, next, ROOT, []));
+    const [first, second] = patch.analyses;
+    assert.ok(typeof first !== 'string' && typeof second !== 'string');
+    assert.equal(first!.fields.studies?.length, 13);
+    assert.equal(first!.lists, undefined);
+    assert.deepEqual(second!.lists?.studies?.[0], { keep: [0, 13] });
+    assert.equal((second!.lists?.studies?.[1] as { item: { study: string } }).item.study, 'added');
+    assert.deepEqual(applyPatch(json(bcg), patch), json(next));
   });
 });
