@@ -310,8 +310,13 @@ function renderAnalysis(a: AnalysisResult, width: number, whole: boolean): Retur
     view.result,
     pooled ?? `${a.runnable ? 'Not pooled' : 'Cannot run'}: ${a.reason ?? 'no study can be included yet.'}`,
   );
-  view.plot.hidden = !(a.studies.length > 0 || a.pooled);
-  if (!view.plot.hidden) drawPlot(view, a, width);
+  if (a.studies.length > 0 || a.pooled) drawPlot(view, a, width);
+  else {
+    // Nothing to draw: the old drawing goes (a hidden one would still count as drawn).
+    view.drawing = undefined;
+    replaceChildren(view.plot);
+  }
+  view.plot.hidden = !view.plot.firstChild;
   if (!drawn || !sameJson(drawn.analysis.excluded, a.excluded))
     replaceChildren(view.excluded, a.excluded.length > 0 ? excludedList(a) : null);
   if (!drawn || !sameJson(drawn.analysis.descriptive, a.descriptive)) replaceChildren(view.pomp, pompOf(a));

@@ -42,6 +42,7 @@ function long(model: SynthesisViewModel): SynthesisViewModel {
 
 interface Rendered {
   seq: number;
+  squares: number;
   characteristics: number;
   characteristicsDrawn: number;
 }
@@ -326,5 +327,27 @@ describe('synthesis panel page with a long review (headless Chromium)', () => {
     await post(poster.message(25, edited, 'file:///reviews/long', []));
     await rendered(25);
     assert.deepEqual(errors, []);
+  });
+
+  test('an analysis whose studies all leave draws no plot, and draws one again when they come back', async () => {
+    const empty = structuredClone(bcg);
+    const a = empty.analyses.find((x) => x.id === 'rr-dl')!;
+    a.excluded = a.studies.map((x) => ({ study: x.study, reason: 'removed for the test' }));
+    a.studies = [];
+    Object.assign(a, { k: 0, pooled: false, estimate: null, ci: null, reason: 'no study can be included.' });
+    const squares = (seq: number) =>
+      page
+        .locator(`section[data-analysis="rr-dl"] .fp-square`)
+        .count()
+        .then((n) => [seq, n]);
+    await send(page, 29, bcg);
+    assert.ok(((await squares(29))[1] ?? 0) > 0, 'drawn first');
+    const none = await send(page, 30, empty);
+    assert.deepEqual(await squares(30), [30, 0]);
+    assert.equal(await page.locator('section[data-analysis="rr-dl"] svg.forest-plot').count(), 0);
+    const all = bcg.analyses.reduce((n, x) => n + (x.id === 'rr-dl' ? 0 : x.studies.length), 0);
+    assert.equal(none.squares, all, 'the page counts no square of the emptied analysis');
+    await send(page, 31, bcg);
+    assert.deepEqual(await squares(31), [31, bcg.analyses.find((x) => x.id === 'rr-dl')!.studies.length]);
   });
 });
