@@ -80,6 +80,15 @@ const frame = (page: Page) =>
 
 const TABLE = 'section[data-section="characteristics"] table.characteristics';
 
+/** Scrolls the table's top to the top of the viewport and waits for the rows there to be drawn. */
+async function scrollToTable(page: Page): Promise<void> {
+  await page.evaluate((selector) => {
+    const doc = (globalThis as unknown as { document: Doc }).document;
+    doc.querySelector(selector)!.scrollIntoView({ block: 'start' });
+  }, TABLE);
+  await frame(page);
+}
+
 /** What the page shows of the table: rows in the DOM, heights, the first row drawn, the focused row. */
 const tableState = (page: Page) =>
   page.evaluate((selector) => {
@@ -136,11 +145,7 @@ describe('synthesis panel page with a long review (headless Chromium)', () => {
   test('only the rows near the viewport are in the DOM; the scroll height is that of every row', async () => {
     const summary = await send(page, 1, model);
     assert.equal(summary.characteristics, ROWS);
-    await page.evaluate((selector) => {
-      const doc = (globalThis as unknown as { document: Doc }).document;
-      doc.querySelector(selector)!.scrollIntoView({ block: 'start' });
-    }, TABLE);
-    await frame(page);
+    await scrollToTable(page);
     const state = await tableState(page);
     assert.ok(state.drawn > 5 && state.drawn < 80, `${state.drawn} rows drawn`);
     assert.equal(state.rowHeights.length, 1, `one row height: ${state.rowHeights.join(', ')}`);
@@ -175,11 +180,7 @@ describe('synthesis panel page with a long review (headless Chromium)', () => {
   });
 
   test('the keyboard moves between rows and reaches rows that were not drawn', async () => {
-    await page.evaluate((selector) => {
-      const doc = (globalThis as unknown as { document: Doc }).document;
-      doc.querySelector(selector)!.scrollIntoView({ block: 'start' });
-    }, TABLE);
-    await frame(page);
+    await scrollToTable(page);
     await page.locator(`${TABLE} tr[data-study="study-0000"]`).focus();
     await page.keyboard.press('ArrowDown');
     let state = await tableState(page);
@@ -222,11 +223,7 @@ describe('synthesis panel page with a long review (headless Chromium)', () => {
   });
 
   test('a new model changes the rows it changes, in place', async () => {
-    await page.evaluate((selector) => {
-      const doc = (globalThis as unknown as { document: Doc }).document;
-      doc.querySelector(selector)!.scrollIntoView({ block: 'start' });
-    }, TABLE);
-    await frame(page);
+    await scrollToTable(page);
     await page.evaluate((selector) => {
       const doc = (globalThis as unknown as { document: Doc }).document;
       const row = doc.querySelector(`${selector} tr[data-study="study-0003"]`) as El;
