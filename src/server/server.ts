@@ -21,6 +21,10 @@ if (!hasTransportArgument(process.argv.slice(2))) {
   process.exit(2);
 }
 
+// A plain copy of the environment: the YAML parser looks up a variable for every token, and each lookup on
+// Node's own process.env is a call into the system. The server only reads its environment.
+process.env = { ...process.env };
+
 const connection = createConnection(ProposedFeatures.all);
 const context = new ServerContext(connection);
 const { reviews } = context;
