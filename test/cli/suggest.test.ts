@@ -51,7 +51,7 @@ describe('suggestions for typos', () => {
   test('an option far from every option lists those the command takes', () => {
     assert.match(
       usageError(['check', EXAMPLE, '--bogus']),
-      /unknown option "--bogus" \(options: --format, --help\)\. See: study-extract check --help$/,
+      /unknown option "--bogus" \(options: --format, --help, --cache\)\. See: study-extract check --help$/,
     );
   });
 

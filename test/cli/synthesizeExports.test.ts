@@ -51,7 +51,7 @@ describe('synthesize --format html', () => {
     assert.equal(count(html, /<tr class="characteristics"/), 13);
     assert.match(html, /<h1>BCG vaccine trials<\/h1>/);
     assert.match(html, /generated 2024-05-01T12:00:00Z/);
-    assert.match(html, /Random effects \(REML\): τ² = 0\.31, I² = 92\.2%, Q\(12\) = 152\.23, p &lt; 0\.001/);
+    assert.match(html, /τ² = 0\.31, I² = 92\.2%, Q\(12\) = 152\.23, P &lt; 0\.001/);
     assert.equal(runReproducible(['synthesize', BCG, '--format', 'html']).stdout, html, 'reproducible');
   });
 
