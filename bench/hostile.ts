@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { readFileSync } from 'node:fs';
 import { compareRecords } from '../src/core/dual/compare';
 import { baseRecordValidator, compileExtractionSchema } from '../src/core/schema/schema';
-import { serializeSvg } from '../src/core/synthesis/present/svgTree';
+import { serializeMarkup } from '../src/core/synthesis/present/svgTree';
 import { forestPlot } from '../src/core/synthesis/present/forestPlot';
 import { synthesizeReview } from '../src/core/synthesis/analysis';
 import { openReview } from '../src/core/review/review';
@@ -128,7 +128,7 @@ export async function benchHostile(): Promise<void> {
           ).diagnostics,
         ),
     ],
-    ['forest plot, a 20,000-character author', () => `${serializeSvg(forestPlot(analysis)).length} bytes`],
+    ['forest plot, a 20,000-character author', () => `${serializeMarkup(forestPlot(analysis)).length} bytes`],
   ];
 
   console.log('');

@@ -39,7 +39,7 @@ const EDIT_DEBOUNCE_MS = 50;
 const DIAGNOSTICS_DEBOUNCE_MS = 300;
 
 /** A model the page has drawn, with what it drew. */
-export interface Rendered {
+interface Rendered {
   model: SynthesisViewModel;
   render: RenderSummary;
 }
@@ -48,7 +48,7 @@ export interface Rendered {
  * What `studyExtraction.openSynthesis` returns: a handle on the panel for tests and other extensions.
  * Everything resolves on events (a post, the page's `rendered` acknowledgement), never after a sleep.
  */
-export interface SynthesisPanelHandle {
+interface SynthesisPanelHandle {
   readonly viewType: string;
   readonly panel: vscode.WebviewPanel;
   /** The review shown (a folder URI), once known. */

@@ -10,7 +10,7 @@ import {
 } from 'vscode-languageserver/node';
 
 /** What a param must be; a trailing `?` allows it to be absent (or null). */
-export type ParamKind =
+type ParamKind =
   'string' | 'string?' | 'boolean?' | 'position' | 'position?' | 'object' | 'object?' | 'array?';
 export type ParamsShape = Record<string, ParamKind>;
 
@@ -46,7 +46,7 @@ const KIND_TEXT: Record<string, string> = {
 };
 
 /** Why `params` does not fit `shape`, or undefined when it does. */
-export function paramsProblem(params: unknown, shape: ParamsShape): string | undefined {
+function paramsProblem(params: unknown, shape: ParamsShape): string | undefined {
   const required = Object.entries(shape).filter(([, kind]) => !kind.endsWith('?'));
   if (params === undefined || params === null) {
     return required.length === 0

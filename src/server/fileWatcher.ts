@@ -8,7 +8,7 @@ import { REVIEW_FILE } from '../core/review/review';
 import { pathToUri } from './overlayFileSystem';
 
 /** The files of a review the server reacts to: the protocol, JSON Schemas and records. */
-export function isWatchedReviewFile(path: string): boolean {
+function isWatchedReviewFile(path: string): boolean {
   const name = nodePath.basename(path);
   return name === REVIEW_FILE || name.endsWith('.study.yaml') || name.endsWith('.json');
 }

@@ -3,7 +3,7 @@
  * here once; each side wraps them in its own library's request type.
  */
 
-export interface Position {
+interface Position {
   line: number;
   character: number;
 }
@@ -39,7 +39,7 @@ export interface RecordProgressInfo {
   errors: number;
 }
 
-export interface ReviewProgress {
+interface ReviewProgress {
   rootUri: string;
   title: string;
   records: RecordProgressInfo[];
@@ -144,7 +144,7 @@ export interface StudyRecordsResult {
   consensusUri?: string;
 }
 
-export interface DisagreementLocation {
+interface DisagreementLocation {
   uri: string;
   range: { start: Position; end: Position };
 }

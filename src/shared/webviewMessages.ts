@@ -58,7 +58,7 @@ export interface ModelPatch {
 type Row = CharacteristicsTableData['rows'][number];
 
 /** A list as runs of the old list's items (`keep`: from, count) and new items. */
-export type ListPatch = ({ keep: [number, number] } | { item: unknown })[];
+type ListPatch = ({ keep: [number, number] } | { item: unknown })[];
 
 /** The JSON of a value, and of each item when it is a list (the value's JSON is theirs joined). */
 interface Part {
@@ -223,7 +223,7 @@ function diff(before: ModelParts, after: ModelParts, model: SynthesisViewModel):
     }
     patch.analyses.push({
       id: a.id,
-      fields: fields as Partial<AnalysisResult>,
+      fields,
       ...(Object.keys(lists).length > 0 ? { lists } : {}),
       whole,
     });

@@ -21,7 +21,7 @@ const REFUSED_TAGS = new Set([
 ]);
 
 /** Whether an attribute may be set from a tree. */
-export function allowedAttribute(name: string, value: string): boolean {
+function allowedAttribute(name: string, value: string): boolean {
   if (!NAME.test(name)) return false;
   const lower = name.toLowerCase();
   if (lower.startsWith('on') || lower === 'style') return false;
@@ -40,7 +40,7 @@ function build(node: SvgNode, create: (tag: string) => Element): Element {
     if (!allowedAttribute(name, value)) throw new Error(`refused attribute ${JSON.stringify(name)}`);
     element.setAttribute(name, value);
   }
-  // As serializeSvg writes it: the text first, then the children.
+  // As serializeMarkup writes it: the text first, then the children.
   if (node.text !== undefined) element.textContent = node.text;
   for (const child of node.children ?? []) element.appendChild(build(child, create));
   return element;

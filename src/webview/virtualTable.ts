@@ -16,7 +16,7 @@ type Row = CharacteristicsTableData['rows'][number];
 type Columns = CharacteristicsTableData['columns'];
 
 /** From this many rows on, only the rows near the viewport are drawn. */
-export const VIRTUAL_FROM = 200;
+const VIRTUAL_FROM = 200;
 /** Rows drawn beyond the viewport on either side (scrolling a little draws nothing). */
 const OVERSCAN = 12;
 /** The row height until one is measured (CSS: three lines and padding). */

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { nodeFileSystem } from '../../src/node/fileSystem';
 import { openReview } from '../../src/core/review/review';
-import { serializeSvg, type SvgNode } from '../../src/core/synthesis/present/svgTree';
+import { serializeMarkup, type SvgNode } from '../../src/core/synthesis/present/svgTree';
 import { synthesizeReview, type AnalysisResult } from '../../src/core/synthesis/analysis';
 import { forestPlot } from '../../src/core/synthesis/present/forestPlot';
 import { displayDecimals } from '../../src/core/synthesis/present/format';
@@ -223,7 +223,7 @@ describe('forestPlot on the BCG trials', () => {
     const print = forestPlot(bcg.get('rr-reml')!, { theme: 'print' });
     assert.equal(byClass(print, 'fp-background')[0]!.attrs!.fill, '#fff');
     assert.equal(texts(print, 'fp-title')[0], 'Tuberculosis, BCG vs no vaccine (log risk ratio, REML)');
-    assert.equal(serializeSvg(forestPlot(bcg.get('rr-reml')!)), serializeSvg(css), 'deterministic');
+    assert.equal(serializeMarkup(forestPlot(bcg.get('rr-reml')!)), serializeMarkup(css), 'deterministic');
   });
 });
 
@@ -234,7 +234,7 @@ describe('forestPlot, other cases', () => {
     a.title = '</title><script>alert(2)</script>';
     const svg = forestPlot(a);
     assert.equal(texts(byClass(svg, 'fp-study')[0]!, 'fp-label')[0], '<img src=x onerror=alert(1)>');
-    const markup = serializeSvg(svg);
+    const markup = serializeMarkup(svg);
     assert.doesNotMatch(markup, /<img/i);
     assert.doesNotMatch(markup, /<script/i);
     assert.match(markup, /&lt;img src=x onerror=alert\(1\)&gt;/);

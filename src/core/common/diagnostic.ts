@@ -25,7 +25,7 @@ export interface DiagnosticData {
 }
 
 /** A place in another file that a diagnostic refers to (the other reviewer's value). */
-export interface RelatedLocation {
+interface RelatedLocation {
   /** Relative to the review folder. */
   path: string;
   range: Range;
@@ -41,13 +41,13 @@ export interface Diagnostic {
   related?: RelatedLocation[];
 }
 
-export function range(startLine: number, startChar: number, endLine: number, endChar: number): Range {
+function range(startLine: number, startChar: number, endLine: number, endChar: number): Range {
   return { start: { line: startLine, character: startChar }, end: { line: endLine, character: endChar } };
 }
 
-export const DOCUMENT_START: Range = range(0, 0, 0, 0);
+const DOCUMENT_START: Range = range(0, 0, 0, 0);
 
-export function comparePositions(a: Position, b: Position): number {
+function comparePositions(a: Position, b: Position): number {
   return a.line - b.line || a.character - b.character;
 }
 
@@ -73,7 +73,7 @@ export function dedupeDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
   });
 }
 
-export const MAX_DIAGNOSTICS_PER_FILE = 100;
+const MAX_DIAGNOSTICS_PER_FILE = 100;
 
 /** Keeps the first `max` diagnostics (errors first) and says how many more there were. */
 export function capDiagnostics(diagnostics: Diagnostic[], max = MAX_DIAGNOSTICS_PER_FILE): Diagnostic[] {

@@ -15,7 +15,7 @@ export const DIAGNOSTIC_CODE_GROUPS = {
   analyses: 'Analyses of review.yaml',
 } as const;
 
-export type DiagnosticCodeGroup = keyof typeof DIAGNOSTIC_CODE_GROUPS;
+type DiagnosticCodeGroup = keyof typeof DIAGNOSTIC_CODE_GROUPS;
 
 export interface DiagnosticCodeInfo {
   code: string;

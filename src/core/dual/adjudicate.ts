@@ -9,7 +9,7 @@ import { describeCompared, type StudyComparison } from './studyPairs';
 import { locate, parseYaml, YamlLocator, type YamlFile } from '../yaml/yamlDocument';
 import type { Diagnostic } from '../common/diagnostic';
 
-export type Side = 'a' | 'b' | 'other';
+type Side = 'a' | 'b' | 'other';
 
 /** How one disagreement was settled, as written to the consensus record's `adjudication:` list. */
 export interface Resolution {
@@ -271,7 +271,7 @@ export function lineEdits(before: string, after: string): TextEdit[] {
 }
 
 /** The smallest single edit that turns `before` into `after`. */
-export function minimalEdit(before: string, after: string): TextEdit {
+function minimalEdit(before: string, after: string): TextEdit {
   let start = 0;
   while (start < before.length && start < after.length && before[start] === after[start]) start++;
   let endBefore = before.length;
@@ -366,7 +366,7 @@ export function applyResolution(text: string, resolution: Resolution, adjudicato
 }
 
 /** Adds an entry to the `adjudication:` list (creating the list at the end of the record if needed). */
-export function appendAdjudication(text: string, resolution: Resolution, adjudicator: Adjudicator): string {
+function appendAdjudication(text: string, resolution: Resolution, adjudicator: Adjudicator): string {
   const entry: Record<string, unknown> = {
     field: resolution.field,
     chosen: resolution.chosen,
@@ -391,7 +391,7 @@ export function appendAdjudication(text: string, resolution: Resolution, adjudic
   if (list !== undefined) {
     const doc = parseDocument(text, QUIET);
     const existing = doc.get('adjudication');
-    const entries = isSeq(existing) ? (existing.toJSON() as unknown[]) : [];
+    const entries = isSeq(existing) ? existing.toJSON() : [];
     doc.set('adjudication', doc.createNode([...entries, entry]));
     return doc.toString(STRINGIFY);
   }
@@ -449,11 +449,6 @@ function trivialKind(a: unknown, b: unknown): string | undefined {
     if (kinds.every((k) => k !== undefined)) return kinds.find((k) => k !== 'same') ?? undefined;
   }
   return undefined;
-}
-
-/** The value a side holds for a disagreement. */
-export function sideValue(d: Disagreement, side: 'a' | 'b'): unknown {
-  return side === 'a' ? d.a : d.b;
 }
 
 /** In the consensus record, each disagreement not settled yet, on the field (or where it would go). */

@@ -312,7 +312,7 @@ export function compareRecords(
 }
 
 /** A field whose schema fixes its possible values (enum, const or boolean): kappa applies to it. */
-export function isCategoricalField(schema: CompiledSchema, root: unknown, docPath: PathSegment[]): boolean {
+function isCategoricalField(schema: CompiledSchema, root: unknown, docPath: PathSegment[]): boolean {
   const contexts = schema.schemasAt(root, docPath);
   const fixed = contexts.some((c) => Array.isArray(c.schema.enum) || c.schema.type === 'boolean');
   const numeric = contexts.some(

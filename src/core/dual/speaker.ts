@@ -16,7 +16,7 @@ export interface SpeakerRecord {
 }
 
 /** A record whose data could be read. */
-export type Readable<R extends SpeakerRecord> = R & { value: NonNullable<R['value']> };
+type Readable<R extends SpeakerRecord> = R & { value: NonNullable<R['value']> };
 
 /** A study's records: the reviewers' in protocol order, and the consensus record if there is one. */
 export interface SpeakerInput<R extends SpeakerRecord> {
@@ -36,7 +36,7 @@ export interface SpeakerOptions<R extends SpeakerRecord, C extends SpeakerCompar
   compare: (a: Readable<R>, b: Readable<R>) => C;
 }
 
-export type ConsensusState<R extends SpeakerRecord> =
+type ConsensusState<R extends SpeakerRecord> =
   { state: 'absent' } | { state: 'readable'; record: Readable<R> } | { state: 'unreadable'; record: R };
 
 /**
@@ -45,7 +45,7 @@ export type ConsensusState<R extends SpeakerRecord> =
  * (`waiting`); two complete records that agree or disagree. Only the study's pair (the first two
  * reviewers in protocol order) is considered.
  */
-export type ReviewersState<R extends SpeakerRecord, C extends SpeakerComparison> =
+type ReviewersState<R extends SpeakerRecord, C extends SpeakerComparison> =
   | { kind: 'none'; records: [] }
   | { kind: 'single'; records: [R] }
   | {

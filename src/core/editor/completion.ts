@@ -161,9 +161,7 @@ function propertySnippet(name: string, contexts: SchemaContext[], indent: number
     return inFlow ? `${key}: { $1 }` : `${key}:\n${pad}$0`;
   }
   if (types.has('array')) {
-    const itemsAreObjects = contexts.some(
-      (c) => isPlainObject(c.schema.items) && (c.schema.items as JsonSchemaObject).$ref,
-    );
+    const itemsAreObjects = contexts.some((c) => isPlainObject(c.schema.items) && c.schema.items.$ref);
     return itemsAreObjects && !inFlow ? `${key}:\n${pad}- $0` : `${key}: [$1]`;
   }
   return `${key}: $1`;

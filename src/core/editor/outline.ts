@@ -52,7 +52,7 @@ export function outline(file: YamlFile): OutlineSymbol[] {
         const arm = key === 'arms' ? readArm(data, index) : undefined;
         const outcome = key === 'outcomes' ? readOutcome(data, index) : undefined;
         const id = (arm ?? outcome)?.id ?? null;
-        const itemRange = nodeRange(file, item as Node, keyRange);
+        const itemRange = nodeRange(file, item, keyRange);
         const n = arm && writtenText(arm.n);
         const child: OutlineSymbol = {
           // An item without an id is named by its position (a symbol's name must not be empty).
@@ -102,7 +102,7 @@ export function foldingRanges(file: YamlFile): { startLine: number; endLine: num
   const ranges: { startLine: number; endLine: number }[] = [];
   const visit = (node: unknown, startLine: number | undefined) => {
     if (!isCollection(node) || !node.range) return;
-    const whole = nodeRange(file, node as Node, file.lines.rangeOf(node.range[0], node.range[0]));
+    const whole = nodeRange(file, node, file.lines.rangeOf(node.range[0], node.range[0]));
     const from = startLine ?? whole.start.line;
     if (whole.end.line > from) ranges.push({ startLine: from, endLine: whole.end.line });
     for (const item of node.items as unknown[]) {

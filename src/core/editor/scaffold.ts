@@ -1,4 +1,3 @@
-import type { JsonSchemaObject } from '../schema/jsonSchema';
 import type { CompiledSchema } from '../schema/schema';
 import { firstSentence } from '../schema/schemaMessages';
 import { descriptionOf, type SchemaContext } from '../schema/schemaNavigator';
@@ -29,11 +28,7 @@ function kindOf(contexts: SchemaContext[]): 'object' | 'array-of-objects' | 'oth
   if (types.has('object') && contexts.some((c) => c.schema.properties)) return 'object';
   if (
     types.has('array') &&
-    contexts.some(
-      (c) =>
-        isPlainObject(c.schema.items) &&
-        ((c.schema.items as JsonSchemaObject).$ref || (c.schema.items as JsonSchemaObject).properties),
-    )
+    contexts.some((c) => isPlainObject(c.schema.items) && (c.schema.items.$ref || c.schema.items.properties))
   ) {
     return 'array-of-objects';
   }

@@ -5,7 +5,7 @@ import type { PathSegment } from '../yaml/yamlDocument';
 export type IdPathStep = { key: string } | { id: string };
 
 /** Splits `outcomes[alliance-post].results.f2f.mean` into keys and ids. */
-export function parseIdPath(idPath: string): IdPathStep[] {
+function parseIdPath(idPath: string): IdPathStep[] {
   const steps: IdPathStep[] = [];
   const pattern = /([^.[\]]+)|\[([^\]]*)\]/g;
   let match: RegExpExecArray | null;

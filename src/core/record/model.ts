@@ -10,8 +10,8 @@ type Obj = Readonly<Record<string, unknown>>;
 export const NOT_REPORTED = 'NR';
 
 /** The other missing-value codes: reported ambiguously, not applicable, requested from the authors. */
-export const MISSING_CODES = ['unclear', 'NA', 'pending'] as const;
-export type MissingCode = (typeof MISSING_CODES)[number];
+const MISSING_CODES = ['unclear', 'NA', 'pending'] as const;
+type MissingCode = (typeof MISSING_CODES)[number];
 
 /**
  * One field as extracted: a usable value; `NR` (a finding: the source does not report it); another
@@ -28,7 +28,7 @@ export type Reading<T> =
 export const ABSENT: Reading<never> = Object.freeze({ kind: 'absent' });
 const NR: Reading<never> = Object.freeze({ kind: 'NR' });
 
-export const isFiniteNumber = (value: unknown): value is number =>
+const isFiniteNumber = (value: unknown): value is number =>
   typeof value === 'number' && Number.isFinite(value);
 
 const isMissingCode = (value: string): value is MissingCode =>
@@ -151,7 +151,7 @@ export function readArm(item: unknown, index: number): Arm | undefined {
 // ---------------------------------------------------------------------------------------------------------
 // Outcomes and results
 
-export interface Scale {
+interface Scale {
   min: number;
   max: number;
   /** Default true. */
@@ -161,7 +161,7 @@ export interface Scale {
   step: number | null;
 }
 
-export interface Interval {
+interface Interval {
   lower: Reading<number>;
   upper: Reading<number>;
   /** The confidence level as written (0.95 when not given is the caller's default). */
@@ -259,7 +259,7 @@ export function readOutcome(item: unknown, index: number): Outcome | undefined {
 // ---------------------------------------------------------------------------------------------------------
 // Adjudication (consensus records)
 
-export interface AdjudicationEntry {
+interface AdjudicationEntry {
   index: number;
   /** The id path settled (`arms[f2f].n`). */
   field: string | null;

@@ -10,17 +10,17 @@ export interface RecordTemplate {
 }
 
 export const DEFAULT_RECORDS_TEMPLATE = 'records/{reviewer}/{study}.study.yaml';
-export const RECORD_SUFFIX = '.study.yaml';
+const RECORD_SUFFIX = '.study.yaml';
 const PLACEHOLDER = /\{(reviewer|study)\}/g;
 
 // Ids become single path segments: a safe alphabet, never `.` or `..`, never hidden. The editor's New Study
 // Record and review.schema.json spell them the same way.
-export const STUDY_ID = /^[a-z0-9][a-z0-9._-]*$/;
-export const REVIEWER_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+const STUDY_ID = /^[a-z0-9][a-z0-9._-]*$/;
+const REVIEWER_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
-export const STUDY_ID_RULE =
+const STUDY_ID_RULE =
   'a study id uses lower-case letters, digits, `.`, `_` and `-`, and starts with a letter or digit (e.g. `preschl-2011`)';
-export const REVIEWER_ID_RULE =
+const REVIEWER_ID_RULE =
   'a reviewer id uses letters, digits, `.`, `_` and `-`, and starts with a letter or digit';
 
 export function isStudyId(value: string): boolean {

@@ -150,7 +150,7 @@ export function readReviewConfig(file: YamlFile): ReviewConfig {
 }
 
 /** Why a path written in review.yaml (or derived from it) is not used. */
-export type PathRefusal = 'absolute' | 'leaves-review' | 'through-link' | 'unreadable';
+type PathRefusal = 'absolute' | 'leaves-review' | 'through-link' | 'unreadable';
 
 export type InsideReview =
   | {

@@ -38,10 +38,6 @@ export function isSchemaObject(value: unknown): value is JsonSchemaObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Keywords whose subschemas apply to the same instance as their parent. */
-export const SAME_INSTANCE_ARRAY_KEYWORDS = ['allOf', 'anyOf', 'oneOf'] as const;
-export const SAME_INSTANCE_SCHEMA_KEYWORDS = ['not', 'if', 'then', 'else'] as const;
-
 /** Decodes one JSON-pointer segment: every `~1` to `/` and every `~0` to `~`, in that order. */
 export function unescapePointerSegment(segment: string): string {
   return segment.replace(/~1/g, '/').replace(/~0/g, '~');
@@ -100,7 +96,7 @@ const JS_WHITESPACE =
  * terminator), `\s`/`\S` (Unicode white space) and a literal `[` inside a class (RE2 reads `[:alpha:]`).
  * Everything RE2 cannot express (backreferences, lookaround) is left for RE2 to reject.
  */
-export function toRe2Syntax(pattern: string): string {
+function toRe2Syntax(pattern: string): string {
   let out = '';
   let inClass = false;
   const hex = (code: number) => `\\x{${code.toString(16).toUpperCase()}}`;

@@ -27,7 +27,7 @@ import { LineIndex } from '../yaml/lineIndex';
 import { YAML_LIMITS, YamlLocator, parseYaml, type PathSegment } from '../yaml/yamlDocument';
 
 export const BASE_SCHEMA_ID = 'https://study-extraction.dev/schemas/study-record.schema.json';
-export const REVIEW_SCHEMA_ID = 'https://study-extraction.dev/schemas/review.schema.json';
+const REVIEW_SCHEMA_ID = 'https://study-extraction.dev/schemas/review.schema.json';
 /** `$id` given to a review schema that has none, so that it can be referenced and navigated. */
 const DEFAULT_EXTRACTION_SCHEMA_ID = 'https://study-extraction.dev/review/extraction.schema.json';
 const COMBINED_SCHEMA_ID = 'https://study-extraction.dev/review/combined.schema.json';
@@ -468,12 +468,8 @@ function checkSchemaExpansion(
  * The review's schema read as data only, for an untrusted workspace: its declared fields, titles and
  * descriptions guide unknown-field checks, completion and hover, but it is not compiled; values are
  * validated against the bundled base schema alone. A schema over the limits is not navigated either.
+ * Also gives the problems that kept the review's schema from being read.
  */
-export function uncompiledExtractionSchema(text: string): CompiledSchema {
-  return readUncompiledExtractionSchema(text).schema;
-}
-
-/** As `uncompiledExtractionSchema`, with the problems that kept the review's schema from being read. */
 export function readUncompiledExtractionSchema(text: string): ExtractionSchemaResult {
   const base = baseRecordValidator();
   const fail = (diagnostics: Diagnostic[]): ExtractionSchemaResult => ({
@@ -860,7 +856,7 @@ function findKeyPath(schema: unknown, key: string): PathSegment[] | undefined {
  * Finds a `$ref` chain that comes back to where it started without descending into the instance
  * (`{"$ref": "#"}`, or two definitions referring to each other): ajv would overflow the stack on it.
  */
-export function findRefCycle(
+function findRefCycle(
   roots: { uri: string; schema: JsonSchemaObject }[],
   inUri: string,
 ): { path: PathSegment[]; refs: string[] } | undefined {

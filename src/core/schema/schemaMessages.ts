@@ -13,12 +13,11 @@ export function fieldLabel(path: readonly PathSegment[], root: unknown): string 
   const parentPath = path.slice(0, -1);
   const parentName = parentPath.length > 0 ? String(parentPath[parentPath.length - 1]) : 'item';
   const item = valueAt(root, path);
-  const id =
-    typeof item === 'object' && item !== null && 'id' in item ? (item as { id: unknown }).id : undefined;
+  const id = typeof item === 'object' && item !== null && 'id' in item ? item.id : undefined;
   return typeof id === 'string' || typeof id === 'number' ? `${parentName}[${id}]` : `${parentName}[${last}]`;
 }
 
-export function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
+function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
   let node = root;
   for (const segment of path) {
     if (Array.isArray(node)) node = node[Number(segment)];

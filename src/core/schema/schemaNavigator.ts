@@ -88,7 +88,7 @@ export class SchemaNavigator {
         }
       }
       first = false;
-      for (const child of Object.values(node as object)) stack.push([child, currentBase]);
+      for (const child of Object.values(node)) stack.push([child, currentBase]);
     }
   }
 

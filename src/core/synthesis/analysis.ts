@@ -72,7 +72,7 @@ export interface SideInput {
 }
 
 /** Arm-level inputs of a study, for reports and CSV. */
-export interface StudyInputs {
+interface StudyInputs {
   experimental?: SideInput;
   control?: SideInput;
   /** Correlation measures: where r came from (`all` or an arm id), r and n. */
@@ -101,7 +101,7 @@ export interface StudyResult {
   back_transformed: { yi: number; ci: [number, number] } | null;
 }
 
-export interface ExcludedStudy {
+interface ExcludedStudy {
   study: string;
   reason: string;
 }
@@ -172,7 +172,7 @@ export interface SynthesisReport {
   analyses: AnalysisResult[];
 }
 
-export const SUBGROUP_TEST_METHOD =
+const SUBGROUP_TEST_METHOD =
   'Q test across subgroup estimates with a common-effect (fixed) model; each subgroup has its own tau²';
 
 const LEVEL = 0.95;
@@ -282,7 +282,7 @@ function relevantArmIds(records: readonly RecordModel[], analysis: AnalysisConfi
 }
 
 /** The disagreements between two records on what the analysis reads. */
-export function readDisagreements(
+function readDisagreements(
   a: Obj | undefined,
   b: Obj | undefined,
   analysis: AnalysisConfig,
@@ -758,7 +758,7 @@ function computeContribution(study: StudyRecords, analysis: AnalysisConfig, tole
   };
 }
 
-export function runAnalysis(
+function runAnalysis(
   parsed: ParsedAnalysis,
   studies: readonly StudyRecords[],
   options: { tolerance: number },

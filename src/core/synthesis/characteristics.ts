@@ -15,7 +15,7 @@ import { readAnalyses } from './analysisConfig';
 
 type Obj = Record<string, unknown>;
 
-export interface ArmCharacteristics {
+interface ArmCharacteristics {
   id: string;
   label: string | null;
   group: string | null;
@@ -23,7 +23,7 @@ export interface ArmCharacteristics {
   n: number | 'NR' | null;
 }
 
-export interface OutcomeCharacteristics {
+interface OutcomeCharacteristics {
   id: string;
   label: string | null;
   type: string | null;
@@ -239,24 +239,24 @@ export function studyCharacteristics(
 // strings); the HTML report renders the same texts.
 
 /** "Preschl B et al. (2011)". */
-export function citationText(c: StudyCharacteristics): string {
+function citationText(c: StudyCharacteristics): string {
   return recordCitationText(c);
 }
 
 /** "(email, n = 25)": an arm's group and n; its label or id comes first where shown. */
-export function armDetails(arm: ArmCharacteristics): string {
+function armDetails(arm: ArmCharacteristics): string {
   return `(${arm.group ?? 'no group'}, n = ${arm.n ?? '?'})`;
 }
 
 /** "WAI; post-treatment; scale 1–7" (what is known of an outcome). */
-export function outcomeDetails(o: OutcomeCharacteristics): string {
+function outcomeDetails(o: OutcomeCharacteristics): string {
   const scale = o.scale
     ? `scale ${o.scale.min}–${o.scale.max}${o.scale.higherIsBetter ? '' : ', lower is better'}`
     : null;
   return [o.instrument, o.timepoint, scale].filter((d): d is string => !!d).join('; ');
 }
 
-export const SOURCE_TEXT: Record<StudyCharacteristics['source'], string> = {
+const SOURCE_TEXT: Record<StudyCharacteristics['source'], string> = {
   consensus: 'consensus',
   agreed: 'agreed',
   provisional: 'provisional',
@@ -265,7 +265,7 @@ export const SOURCE_TEXT: Record<StudyCharacteristics['source'], string> = {
 };
 
 /** "agreed (ek + mk)", "provisional (ek): mk has not completed the record". */
-export function sourceText(c: StudyCharacteristics): string {
+function sourceText(c: StudyCharacteristics): string {
   const who = c.record && c.source !== 'consensus' ? ` (${c.record})` : '';
   return `${SOURCE_TEXT[c.source]}${who}${c.note ? `: ${c.note}` : ''}`;
 }

@@ -7,7 +7,7 @@ import type { AnalysisResult } from './analysis';
 import type { CharacteristicsTableData } from './characteristics';
 
 /** Records of one reviewer (or of the consensus), by status. */
-export interface ReviewerCounts {
+interface ReviewerCounts {
   reviewer: string;
   /** The adjudicated records (review.yaml's `consensus`). */
   consensus: boolean;

@@ -79,12 +79,10 @@ export interface CheckReport {
   summary: { files: number; errors: number; warnings: number };
 }
 
-/** Checks one record's text in the context of its review (its path gives the expected study and reviewer). */
-export function checkRecord(review: Review, record: FoundRecord, text: string): Diagnostic[] {
-  return checkRecordWithValue(review, record, text).diagnostics;
-}
-
-/** `checkRecord`, also giving the record's data. */
+/**
+ * Checks one record's text in the context of its review (its path gives the expected study and reviewer),
+ * also giving the record's data.
+ */
 export function checkRecordWithValue(
   review: Review,
   record: FoundRecord,
@@ -135,7 +133,7 @@ export type RecordChecker = (review: Review, records: FoundRecord[]) => Promise<
  * The disagreements each consensus record has not settled yet (its open placeholders), as warnings at
  * the field, by the consensus record's path.
  */
-export async function unresolvedAdjudication(
+async function unresolvedAdjudication(
   review: Review,
   records: FoundRecord[],
   fs: ReviewFileSystem,

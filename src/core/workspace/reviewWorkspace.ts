@@ -92,7 +92,7 @@ export interface CheckSummary {
   warnings: number;
 }
 
-export interface RecordProgressSummary {
+interface RecordProgressSummary {
   path: string;
   study?: string;
   reviewer?: string;

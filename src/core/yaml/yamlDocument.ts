@@ -607,7 +607,7 @@ export function locate(doc: Document.Parsed | undefined, path: readonly PathSegm
       matched++;
     } else break;
   }
-  return { node: node as Node | undefined, pair, matched };
+  return { node, pair, matched };
 }
 
 /** Ranges of places in a parsed YAML file, chosen so that a squiggle lands where a reader looks. */
@@ -654,7 +654,7 @@ export class YamlLocator {
       const first = contents.items[0]!;
       if (isScalar(first.key) && first.key.range) return this.keyNodeRange(first);
     }
-    if (contents && (contents as Node).range) return this.firstLineOf(contents as Node);
+    if (contents && (contents as Node).range) return this.firstLineOf(contents);
     return this.file.lines.firstLineRange();
   }
 

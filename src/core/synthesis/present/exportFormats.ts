@@ -1,6 +1,6 @@
 import type { AnalysisResult, PooledFigures, StudyResult, SynthesisReport } from '../analysis';
 import { csvText } from './csv';
-import { serializeSvg } from './svgTree';
+import { serializeMarkup } from './svgTree';
 import { forestPlot } from './forestPlot';
 import {
   formatInterval,
@@ -205,7 +205,7 @@ export function formatSynthesizeText(report: SynthesisReport): string {
 // ---------------------------------------------------------------------------------------------------------
 // CSV, long format: one row per study per analysis (included or excluded), with the arm-level inputs.
 
-export const SYNTHESIZE_CSV_COLUMNS = [
+const SYNTHESIZE_CSV_COLUMNS = [
   'analysis',
   'measure',
   'study',
@@ -289,5 +289,5 @@ export function formatSynthesizeCsv(report: SynthesisReport): string {
 // SVG: the forest plot of one analysis as a standalone file (white background, the title on top).
 
 export function formatSynthesizeSvg(analysis: AnalysisResult): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${serializeSvg(forestPlot(analysis, { theme: 'print' }))}\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${serializeMarkup(forestPlot(analysis, { theme: 'print' }))}\n`;
 }

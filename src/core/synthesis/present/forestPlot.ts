@@ -227,7 +227,7 @@ export function forestPlot(analysis: AnalysisResult, options: ForestPlotOptions 
       rows.push({ kind: 'group', label: sg.label });
       for (const study of members) rows.push({ kind: 'study', study });
       const weights = members.map((s) => s.weight);
-      const weight = weights.every((w) => w !== null) ? weights.reduce((s, w) => s + w!, 0) : null;
+      const weight = weights.every((w) => w !== null) ? weights.reduce((s, w) => s + w, 0) : null;
       if (sg.estimate !== null && sg.ci !== null) {
         rows.push({ kind: 'subtotal', subgroup: sg, weight });
         rows.push({
@@ -252,7 +252,7 @@ export function forestPlot(analysis: AnalysisResult, options: ForestPlotOptions 
   const shown = (y: number) => scale.display(y);
   const studyShown = (s: StudyResult) => ({
     yi: s.back_transformed?.yi ?? shown(s.yi),
-    ci: (s.back_transformed?.ci ?? [shown(s.ci[0]), shown(s.ci[1])]) as [number, number],
+    ci: s.back_transformed?.ci ?? [shown(s.ci[0]), shown(s.ci[1])],
   });
   const pooledShown = (f: PooledFigures) => {
     const v = shownPooled(f, a.measure);

@@ -18,7 +18,7 @@
  */
 import type { AnalysisResult, PooledFigures } from '../analysis';
 
-export const MINUS = '\u2212';
+const MINUS = '\u2212';
 /** What a missing number prints as. */
 export const MISSING = '–';
 

@@ -2,7 +2,7 @@
 // one document with its own styles (light, dark, print), no scripts and no external resources, readable in
 // any browser and printable. Every piece of record or protocol text is escaped; drawings come from
 // forestPlot() serialized by svgTree. Pure and deterministic: the caller passes the date.
-import { escapeXml, serializeHtml, serializeSvg } from './svgTree';
+import { escapeXml, serializeMarkup } from './svgTree';
 import type { AnalysisResult, SynthesisReport } from '../analysis';
 import { characteristicsTable, type StudyCharacteristics } from '../characteristics';
 import { forestPlot } from './forestPlot';
@@ -73,7 +73,7 @@ function subgroupSection(a: AnalysisResult, decimals: number): string {
   const test = a.subgroup_test
     ? `<p>Test for subgroup differences: ${esc(qTestText(a.subgroup_test.q, a.subgroup_test.df, a.subgroup_test.p))} <span class="muted">(${esc(a.subgroup_test.method)})</span></p>`
     : '';
-  return `<h3>Subgroups</h3>\n${serializeHtml(tableWrap(subgroups))}\n${test}`;
+  return `<h3>Subgroups</h3>\n${serializeMarkup(tableWrap(subgroups))}\n${test}`;
 }
 
 function settings(a: AnalysisResult): string {
@@ -107,7 +107,7 @@ function analysisSection(a: AnalysisResult, index: number): string {
   ];
   if (a.studies.length > 0) {
     parts.push(
-      `<figure class="forest">${serializeSvg(forestPlot(a, { width: 900 }))}<figcaption>Forest plot: squares sized by weight with ${esc(levelText(a.level))} confidence intervals${a.pooled ? ', the pooled estimate as a diamond' : ''}${a.pi ? ' and the prediction interval below it' : ''}.</figcaption></figure>`,
+      `<figure class="forest">${serializeMarkup(forestPlot(a, { width: 900 }))}<figcaption>Forest plot: squares sized by weight with ${esc(levelText(a.level))} confidence intervals${a.pooled ? ', the pooled estimate as a diamond' : ''}${a.pi ? ' and the prediction interval below it' : ''}.</figcaption></figure>`,
     );
   }
   parts.push('<h3>Pooled result</h3>', pooledSection(a, decimals));
@@ -115,22 +115,22 @@ function analysisSection(a: AnalysisResult, index: number): string {
   if (a.studies.length > 0)
     parts.push(
       `<h3>Included studies (${a.studies.length})</h3>`,
-      serializeHtml(tableWrap(studiesTable(a, decimals))),
+      serializeMarkup(tableWrap(studiesTable(a, decimals))),
     );
   if (a.excluded.length > 0)
     parts.push(
       `<h3>Excluded studies (${a.excluded.length})</h3>`,
-      serializeHtml(tableWrap(excludedTable(a))),
+      serializeMarkup(tableWrap(excludedTable(a))),
     );
   const pomp = pompSection(a);
-  parts.push(pomp ? serializeHtml(pomp) : '', '</section>');
+  parts.push(pomp ? serializeMarkup(pomp) : '', '</section>');
   return parts.filter((p) => p !== '').join('\n');
 }
 
 function characteristicsSection(rows: StudyCharacteristics[]): string {
   return `<section id="characteristics">
 <h2>Study characteristics</h2>
-${serializeHtml(tableWrap(characteristicsTableNode(characteristicsTable(rows))))}
+${serializeMarkup(tableWrap(characteristicsTableNode(characteristicsTable(rows))))}
 </section>`;
 }
 

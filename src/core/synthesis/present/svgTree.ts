@@ -48,8 +48,8 @@ const NAME = /^[A-Za-z][A-Za-z0-9:._-]*$/;
 /** Elements that could run or load something: a tree never needs them, so none is written. */
 const REFUSED_TAGS = /^(script|style|iframe|object|embed|foreignobject|link|meta|base|form)$/i;
 
-/** Markup of an element tree; every text and attribute value escaped, odd names refused. */
-export function serializeSvg(node: SvgNode): string {
+/** Markup of an element tree (a drawing or an HTML table); every text and attribute value escaped, odd names refused. */
+export function serializeMarkup(node: SvgNode): string {
   if (!NAME.test(node.tag) || REFUSED_TAGS.test(node.tag))
     throw new Error(`invalid element name ${JSON.stringify(node.tag)}`);
   const attrs = Object.entries(node.attrs ?? {})
@@ -61,9 +61,7 @@ export function serializeSvg(node: SvgNode): string {
     })
     .join('');
   const inner =
-    (node.text !== undefined ? escapeXml(node.text) : '') + (node.children ?? []).map(serializeSvg).join('');
+    (node.text !== undefined ? escapeXml(node.text) : '') +
+    (node.children ?? []).map(serializeMarkup).join('');
   return `<${node.tag}${attrs}>${inner}</${node.tag}>`;
 }
-
-/** HTML of an element tree (a table): written as a drawing is, with the same escaping and refusals. */
-export const serializeHtml: (node: ElementNode) => string = serializeSvg;

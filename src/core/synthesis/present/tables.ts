@@ -43,7 +43,7 @@ function cell(tag: 'td' | 'th', content: Content | Content[], cls?: string, attr
 const td = (content: Content | Content[], cls?: string) => cell('td', content, cls);
 const sub = (text: string) => textEl('span', { class: 'sub' }, text);
 
-export interface Column {
+interface Column {
   key?: string;
   label: string;
   /** `num`: right-aligned figures. */
@@ -51,7 +51,7 @@ export interface Column {
 }
 
 /** A table with a header row; `cls` names it for styling (`data pomp`). */
-export function table(columns: readonly Column[], rows: ElementNode[], cls: string): ElementNode {
+function table(columns: readonly Column[], rows: ElementNode[], cls: string): ElementNode {
   return el('table', { class: cls }, [
     el('thead', {}, [
       el(
@@ -76,12 +76,12 @@ function studyCell(label: string, study: string): ElementNode {
 // ---------------------------------------------------------------------------------------------------------
 // POMP
 
-export const POMP_HEADING = 'Means as percent of the maximum possible score (POMP)';
-export const POMP_NOTE =
+const POMP_HEADING = 'Means as percent of the maximum possible score (POMP)';
+const POMP_NOTE =
   "Descriptive, not pooled: each arm group's mean as a percentage of its instrument's range, across studies.";
 
 /** Per arm group: k, the mean and range of the studies' POMP, and each study's value; null without any. */
-export function pompTable(a: Pick<AnalysisResult, 'descriptive'>): ElementNode | null {
+function pompTable(a: Pick<AnalysisResult, 'descriptive'>): ElementNode | null {
   if (!a.descriptive || a.descriptive.groups.length === 0) return null;
   return table(
     [

@@ -24,11 +24,6 @@ export function normTwoSidedP(z: number): number {
   return 2 * normalCdf(-Math.abs(z), 0, 1);
 }
 
-/** Student t distribution function with `df` degrees of freedom. */
-export function studentTCdf(x: number, df: number): number {
-  return tCdf(x, df);
-}
-
 /** Student t quantile with `df` degrees of freedom. */
 export function studentTQuantile(p: number, df: number): number {
   return tQuantile(p, df);

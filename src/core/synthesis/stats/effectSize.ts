@@ -145,7 +145,7 @@ export function sdFromSe(se: number, n: number): number {
 }
 
 /** Below this n, a CI of a mean is taken to be t-based (Cochrane Handbook 6.5.2.2). */
-export const CI_T_BELOW_N = 60;
+const CI_T_BELOW_N = 60;
 
 /**
  * SD of a group from a confidence interval of its mean (Cochrane Handbook 6.5.2.2):

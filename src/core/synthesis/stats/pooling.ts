@@ -30,7 +30,7 @@ export interface PoolOptions {
 }
 
 /** metafor's rma.uni control defaults for the Fisher scoring algorithm. */
-export const REML_CONTROL = { threshold: 1e-5, maxiter: 100, ll0Tolerance: Math.pow(2 ** -52, 0.25) };
+const REML_CONTROL = { threshold: 1e-5, maxiter: 100, ll0Tolerance: Math.pow(2 ** -52, 0.25) };
 
 export interface PooledResult {
   pooled: true;
@@ -61,7 +61,7 @@ export interface PooledResult {
   iterations?: number;
 }
 
-export interface NotPooledResult {
+interface NotPooledResult {
   pooled: false;
   k: number;
   reason: string;
