@@ -7,12 +7,12 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import * as nodePath from 'node:path';
 
 /** Bump when the generated output changes; a different stamp regenerates everything. */
-export const GENERATOR_VERSION = 4;
-export const SEED = 20_160_504;
-export const STUDIES = 1000;
-export const REVIEWERS = ['ek', 'mk'] as const;
+const GENERATOR_VERSION = 4;
+const SEED = 20_160_504;
+const STUDIES = 1000;
+const REVIEWERS = ['ek', 'mk'] as const;
 
-export const BENCH_DIR = __dirname;
+const BENCH_DIR = __dirname;
 export const GENERATED_DIR = nodePath.join(BENCH_DIR, '.generated');
 export const REVIEW_DIR = nodePath.join(GENERATED_DIR, 'review');
 export const LARGE_RECORD = nodePath.join(GENERATED_DIR, 'large-2020.study.yaml');
@@ -329,7 +329,7 @@ function renderRecord(plan: StudyPlan, reviewer: string, rng: Rng, full = false)
   return `${lines.join('\n')}\n`;
 }
 
-export const REVIEW_YAML = `# Synthetic review for the benchmark, modelled on examples/therapeutic-alliance.
+const REVIEW_YAML = `# Synthetic review for the benchmark, modelled on examples/therapeutic-alliance.
 title: Therapeutic alliance in technology-based interventions for depression (synthetic, 1,000 studies)
 registration: PROSPERO CRD42016050413
 version: 1
@@ -363,7 +363,7 @@ synthesis:
 `;
 
 /** A ~300-line record: four arms, all seven outcomes, block-style results with intervals. */
-export function largeRecordText(): string {
+function largeRecordText(): string {
   const rng = prng(SEED + 1);
   const plan = planStudy(rng, 0);
   plan.id = 'large-2020';
@@ -384,7 +384,7 @@ export interface GeneratedReview {
 }
 
 /** Share of records given one error in the `errors` variant. */
-export const ERROR_RATE = 0.9;
+const ERROR_RATE = 0.9;
 
 /**
  * One error a reviewer could make, written into a clean record's text: a misspelt field, a value of the

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { BASE_SCHEMA_ID } from '../src/core/schema/schema';
 
-export const PEERS_DIR = nodePath.join(__dirname, '.peers');
+const PEERS_DIR = nodePath.join(__dirname, '.peers');
 const REPO = nodePath.resolve(__dirname, '..');
 
 /** Pinned, so that figures of different days compare the same peers. */
