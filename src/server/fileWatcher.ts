@@ -97,24 +97,26 @@ export class ReviewFolderWatcher {
     stat(path, (error, stats) => {
       if (this.closed) return;
       // A deleted path may have been a folder, whose files get no events of their own.
-      if (error) this.queue(path, FileChangeType.Deleted, true);
+      if (error) this.queue(path, FileChangeType.Deleted, 'gone');
       else if (stats.isDirectory()) {
-        if (event === 'rename') this.queue(path, FileChangeType.Created, true);
+        if (event === 'rename') this.queue(path, FileChangeType.Created, 'folder');
       } else if (stats.isFile())
-        this.queue(path, event === 'rename' ? FileChangeType.Created : FileChangeType.Changed);
+        this.queue(path, event === 'rename' ? FileChangeType.Created : FileChangeType.Changed, 'file');
     });
   }
 
-  private queue(path: string, type: FileChangeType, mayBeFolder = false): void {
-    if (this.closed || (!mayBeFolder && !isWatchedReviewFile(path))) return;
+  /** `gone` is a path deleted: it may have been a folder, whose files get no events of their own. */
+  private queue(path: string, type: FileChangeType, what: 'file' | 'folder' | 'gone'): void {
+    if (this.closed || (what === 'file' && !isWatchedReviewFile(path))) return;
     const previous = this.pending.get(path);
     if (this.pending.size === 0) this.firstPendingAt = Date.now();
-    // A file created and then written is new; one deleted and written again (an atomic save) changed.
+    // A file created and then written is new; one deleted and written again (an atomic save) changed. A
+    // folder deleted and made again (replaced) stays created: its files are listed again.
     this.pending.set(
       path,
       previous === FileChangeType.Created && type === FileChangeType.Changed
         ? FileChangeType.Created
-        : previous === FileChangeType.Deleted && type === FileChangeType.Created
+        : previous === FileChangeType.Deleted && type === FileChangeType.Created && what === 'file'
           ? FileChangeType.Changed
           : type,
     );
