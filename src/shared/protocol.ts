@@ -63,7 +63,12 @@ export interface NextMissingFieldParams {
 }
 
 export interface NextMissingFieldResult {
+  /** Where the cursor goes once `insertSpace` is applied: where the value is typed. */
   position: Position;
+  /** The end of the selection from `position`: a placeholder (`null`, `""`) that typing replaces. */
+  selectionEnd?: Position;
+  /** Where a space is inserted first (`key:` has none after its colon, `key: # note` none before `#`). */
+  insertSpace?: Position;
   /** Id path of the field, e.g. `arms[online].group`. */
   field: string;
   kind: 'missing' | 'empty';

@@ -123,4 +123,31 @@ describe('Commands', function () {
     );
     assert.equal(active.selection.active.line, second.position.line);
   });
+
+  it('typing after Next Missing Field fills the value: after a blank, before the comment, over a placeholder', async () => {
+    const uri = fileUri(relative);
+    const editor = await vscode.window.showTextDocument(uri);
+    const document = editor.document;
+    // Three empty values as a reviewer meets them: no blank after the colon, a note, a placeholder.
+    const firstEmpty = emptyLeafLines(document)[0]!;
+    const key = /^(\s*(?:- )?[\w-]+):/.exec(document.lineAt(firstEmpty).text)![1]!;
+    await editor.edit((edit) => edit.replace(document.lineAt(firstEmpty).range, `${key}:`));
+    const start = new vscode.Position(0, 0);
+    editor.selection = new vscode.Selection(start, start);
+    await vscode.commands.executeCommand('studyExtraction.nextMissingField');
+    await vscode.commands.executeCommand('type', { text: 'Typed' });
+    assert.equal(document.lineAt(firstEmpty).text, `${key}: Typed`);
+
+    await editor.edit((edit) => edit.replace(document.lineAt(firstEmpty).range, `${key}: # a note`));
+    editor.selection = new vscode.Selection(start, start);
+    await vscode.commands.executeCommand('studyExtraction.nextMissingField');
+    await vscode.commands.executeCommand('type', { text: 'Typed' });
+    assert.equal(document.lineAt(firstEmpty).text, `${key}: Typed # a note`);
+
+    await editor.edit((edit) => edit.replace(document.lineAt(firstEmpty).range, `${key}: null`));
+    editor.selection = new vscode.Selection(start, start);
+    await vscode.commands.executeCommand('studyExtraction.nextMissingField');
+    await vscode.commands.executeCommand('type', { text: 'Typed' });
+    assert.equal(document.lineAt(firstEmpty).text, `${key}: Typed`);
+  });
 });

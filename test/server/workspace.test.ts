@@ -327,8 +327,10 @@ describe('custom requests', () => {
       position: { line: 0, character: 0 },
     });
     assert.ok(first);
+    // `year:` has no blank after its colon: the client inserts one, and the cursor goes after it.
     assert.deepEqual(first, {
-      position: positionOf(text, '  year:\n', 7),
+      position: { ...positionOf(text, '  year:\n', 7), character: 8 },
+      insertSpace: positionOf(text, '  year:\n', 7),
       field: 'citation.year',
       kind: 'empty',
       remaining: 2,
@@ -339,12 +341,35 @@ describe('custom requests', () => {
     });
     assert.ok(second);
     assert.equal(second.field, 'outcomes[alliance-positive].rater');
-    assert.deepEqual(second.position, positionOf(text, '    rater:\n', 10));
+    assert.deepEqual(second.position, { ...positionOf(text, '    rater:\n', 10), character: 11 });
     const wrapped = await client.request<NextMissingFieldResult | null>('studyExtraction/nextMissingField', {
       uri,
       position: second.position,
     });
     assert.deepEqual(wrapped?.position, first.position);
+    // Before a comment, never into it; a placeholder is selected so that typing replaces it.
+    const commented = original
+      .replace('  year: 2015', '  year:  # Year of publication of the main report.')
+      .replace('    rater: client', '    rater: null');
+    await client.change(uri, commented);
+    const beforeComment = await client.request<NextMissingFieldResult | null>(
+      'studyExtraction/nextMissingField',
+      {
+        uri,
+        position: { line: 0, character: 0 },
+      },
+    );
+    assert.deepEqual(beforeComment?.position, positionOf(commented, '  year:  #', 8));
+    assert.equal(beforeComment.insertSpace, undefined);
+    const placeholder = await client.request<NextMissingFieldResult | null>(
+      'studyExtraction/nextMissingField',
+      {
+        uri,
+        position: beforeComment.position,
+      },
+    );
+    assert.deepEqual(placeholder?.position, positionOf(commented, '    rater: null', 11));
+    assert.deepEqual(placeholder.selectionEnd, positionOf(commented, '    rater: null', 15));
     await client.change(uri, original);
     const none = await client.request('studyExtraction/nextMissingField', {
       uri,

@@ -21,8 +21,18 @@ export async function nextMissingField(
     vscode.window.setStatusBarMessage('Study Extraction: every required field is filled.', 4000);
     return null;
   }
+  if (result.insertSpace) {
+    const at = new vscode.Position(result.insertSpace.line, result.insertSpace.character);
+    // The blank YAML needs between the colon (or a comment) and the value, as an edit the reviewer can undo.
+    const inserted = await editor.edit((edit) => edit.insert(at, ' '));
+    if (!inserted) return null;
+  }
   const position = new vscode.Position(result.position.line, result.position.character);
-  editor.selection = new vscode.Selection(position, position);
+  const end = result.selectionEnd
+    ? new vscode.Position(result.selectionEnd.line, result.selectionEnd.character)
+    : position;
+  // A placeholder is selected, so that typing replaces it.
+  editor.selection = new vscode.Selection(position, end);
   editor.revealRange(
     new vscode.Range(position, position),
     vscode.TextEditorRevealType.InCenterIfOutsideViewport,

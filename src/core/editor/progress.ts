@@ -1,4 +1,4 @@
-import type { Range } from '../common/diagnostic';
+import type { Position, Range } from '../common/diagnostic';
 import { NOT_REPORTED } from '../record/model';
 import type { CompiledSchema } from '../schema/schema';
 import { type SchemaContext } from '../schema/schemaNavigator';
@@ -9,8 +9,43 @@ import { YamlLocator, type PathSegment, type YamlFile } from '../yaml/yamlDocume
 export interface MissingField {
   path: PathSegment[];
   kind: 'missing' | 'empty';
-  /** Where the cursor goes: the end of the empty value's line, or the key of the object that lacks it. */
+  /**
+   * Where the cursor goes. For an empty value, where the value is typed: after `key: `, before any
+   * comment, or over a placeholder (`null`, `~`, `""`) so that typing replaces it; inside `[]`. For a missing
+   * field, the key of the object that lacks it.
+   */
   range: Range;
+  /**
+   * A space to insert first, at `insert`, so that the typed value is separated from the colon (`key:`) or
+   * from a comment (`key: # note`); `range` is where the cursor goes once it is inserted.
+   */
+  insert?: Position;
+}
+
+const PLACEHOLDER = /^(?:null|Null|NULL|~|""|'')(?=\s|$)/;
+
+/**
+ * Where an empty value is typed on its key's line (`colon`: the offset of the colon after the key), as
+ * offsets in the text; `space` is where a missing blank goes and whether the cursor goes after it. A
+ * value written on the lines below (a nested empty collection) is not looked for here.
+ */
+function valueSlot(
+  text: string,
+  colon: number,
+  lineEnd: number,
+): { from: number; to: number; space?: { at: number; cursorAfter: boolean } } {
+  const rest = text.slice(colon + 1, lineEnd);
+  const blanks = /^[ \t]*/.exec(rest)![0].length;
+  const value = rest.slice(blanks);
+  const at = colon + 1 + blanks;
+  const placeholder = PLACEHOLDER.exec(value);
+  if (placeholder && blanks > 0) return { from: at, to: at + placeholder[0].length };
+  if (/^\[\s*\]/.test(value)) return { from: at + 1, to: at + 1 };
+  // `key:`: the value goes after a blank that is not there yet.
+  if (blanks === 0) return { from: at, to: at, space: { at, cursorAfter: true } };
+  // `key: # note`: typed before the comment, which keeps a blank before its `#`.
+  if (blanks === 1 && value.startsWith('#')) return { from: at, to: at, space: { at, cursorAfter: false } };
+  return { from: colon + 2, to: colon + 2 };
 }
 
 export interface RecordProgress {
@@ -35,9 +70,22 @@ export function recordProgress(file: YamlFile, schema: CompiledSchema): RecordPr
   if (!file.usable) return progress;
   const value = isPlainObject(file.value) ? file.value : {};
   const locator = new YamlLocator(file);
-  const lineEnd = (range: Range): Range => {
-    const end = file.lines.positionAt(file.lines.lineEnd(range.start.line));
-    return { start: end, end };
+  /** Where an empty value of the key at `keyRange` is typed. */
+  const emptyValue = (keyRange: Range): Pick<MissingField, 'range' | 'insert'> => {
+    const lineEnd = file.lines.lineEnd(keyRange.start.line);
+    const afterKey = file.lines.offsetAt(keyRange.end);
+    const colon = /^[ \t]*:/.exec(file.text.slice(afterKey, lineEnd));
+    if (!colon) {
+      const end = file.lines.positionAt(lineEnd);
+      return { range: { start: end, end } };
+    }
+    const slot = valueSlot(file.text, afterKey + colon[0].length - 1, lineEnd);
+    if (!slot.space) {
+      return { range: { start: file.lines.positionAt(slot.from), end: file.lines.positionAt(slot.to) } };
+    }
+    const insert = file.lines.positionAt(slot.space.at);
+    const cursor = { line: insert.line, character: insert.character + (slot.space.cursorAfter ? 1 : 0) };
+    return { range: { start: cursor, end: cursor }, insert };
   };
 
   const walk = (node: unknown, contexts: SchemaContext[], path: PathSegment[], depth: number): void => {
@@ -64,7 +112,7 @@ export function recordProgress(file: YamlFile, schema: CompiledSchema): RecordPr
         progress.missing.push({
           path: [...path, name],
           kind: 'empty',
-          range: lineEnd(locator.keyRange([...path, name])),
+          ...emptyValue(locator.keyRange([...path, name])),
         });
       } else progress.filled++;
     }

@@ -47,8 +47,13 @@ export function registerProgress(context: ServerContext): void {
       const after = (p: { line: number; character: number }) =>
         p.line > position.line || (p.line === position.line && p.character > position.character);
       const next = missing.find((m) => after(m.range.start)) ?? missing[0]!;
+      const selects =
+        next.range.end.line !== next.range.start.line ||
+        next.range.end.character !== next.range.start.character;
       return {
         position: next.range.start,
+        ...(selects ? { selectionEnd: next.range.end } : {}),
+        ...(next.insert ? { insertSpace: next.insert } : {}),
         field: toIdPath(file.value, next.path),
         kind: next.kind,
         remaining: missing.length,

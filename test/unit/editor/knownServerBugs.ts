@@ -76,17 +76,4 @@ describe('known bugs over stdio', () => {
     const item = (await completeAt(text, position)).find((i) => i.label === 'scale')!;
     assert.equal(accept(text, item).caret.character, 6);
   });
-
-  test('Next Missing Field puts the cursor where the value is typed, before a comment', async () => {
-    // src/core/editor/progress.ts:38: an empty value's position is the end of its line (after the
-    // comment the scaffold writes there).
-    const text = original.replace('  year: 2011\n', '  year:  # Year of publication of the main report.\n');
-    await client.change(uri, text);
-    const next = await client.request<{ position: Position } | null>('studyExtraction/nextMissingField', {
-      uri,
-      position: { line: 0, character: 0 },
-    });
-    assert.deepEqual(next?.position, positionOf(text, '  year:  #', 8));
-    await client.change(uri, original);
-  });
 });

@@ -117,6 +117,69 @@ describe('recordProgress', () => {
     assert.equal(progress.notReported, 1);
   });
 
+  describe('an empty value is typed where it goes, and the record still parses', () => {
+    const head = 'study: s-2020\nreviewer: ek\n';
+    /** Applies the inserted blank, then types `typed` over the range, as the command and the reviewer do. */
+    const typeInto = (text: string, field: MissingField, typed: string): string => {
+      const lines = parseYaml(text).lines;
+      const inserted = field.insert
+        ? `${text.slice(0, lines.offsetAt(field.insert))} ${text.slice(lines.offsetAt(field.insert))}`
+        : text;
+      // The range is on the key's line, after the blank: the line starts where it did.
+      const lineStart = lines.offsetAt({ line: field.range.start.line, character: 0 });
+      const from = lineStart + field.range.start.character;
+      const to = lineStart + field.range.end.character;
+      return inserted.slice(0, from) + typed + inserted.slice(to);
+    };
+    const cases: [string, string, string][] = [
+      ['status:', 'draft', 'status: draft'],
+      ['status: ', 'draft', 'status: draft'],
+      ['status:   ', 'draft', 'status: draft  '],
+      ['status: # to check', 'draft', 'status: draft # to check'],
+      ['status:  # to check', 'draft', 'status: draft # to check'],
+      ['status: null', 'draft', 'status: draft'],
+      ['status: ~  # placeholder', 'draft', 'status: draft  # placeholder'],
+      ['status: ""', 'draft', 'status: draft'],
+      ["status: ''", 'draft', 'status: draft'],
+      ['status:\r', 'draft', 'status: draft\r'],
+    ];
+    for (const [line, typed, expected] of cases) {
+      test(JSON.stringify(line), () => {
+        const text = `${head}${line}\n`;
+        const field = recordProgress(parseYaml(text), schema).missing.find(
+          (m) => m.path.join('.') === 'status',
+        );
+        assert.ok(field, 'status is not reported empty');
+        assert.equal(field.kind, 'empty');
+        const typedText = typeInto(text, field, typed);
+        assert.equal(typedText, `${head}${expected}\n`);
+        const after = parseYaml(typedText);
+        assert.deepEqual(after.diagnostics, []);
+        assert.equal((after.value as { status: unknown }).status, 'draft');
+      });
+    }
+    test('an empty list is typed into', () => {
+      const text = `${head}citation:\n  authors: []\n  year: 2020\n`;
+      const field = recordProgress(parseYaml(text), schema).missing.find(
+        (m) => m.path.join('.') === 'citation.authors',
+      )!;
+      const typedText = typeInto(text, field, 'Smith J');
+      assert.match(typedText, /^ {2}authors: \[Smith J\]$/m);
+    });
+    test("a list item's first key", () => {
+      const text = `${head}arms:\n  - id:\n    group: email\n`;
+      const field = recordProgress(parseYaml(text), schema).missing.find(
+        (m) => m.path.join('.') === 'arms.0.id',
+      )!;
+      const typedText = typeInto(text, field, 'online');
+      assert.match(typedText, /^ {2}- id: online$/m);
+      assert.deepEqual((parseYaml(typedText).value as { arms: unknown[] }).arms[0], {
+        id: 'online',
+        group: 'email',
+      });
+    });
+  });
+
   test('a complete record has nothing missing', () => {
     const text = block(`
       study: s-2020
