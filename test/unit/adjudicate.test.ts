@@ -712,3 +712,22 @@ describe('keys that YAML must quote are written quoted', async () => {
     assert.equal(value.citation.a, undefined);
   });
 });
+
+describe('an empty field', () => {
+  test('a resolution written into an empty field is `key: value`, its comment kept as a comment', () => {
+    // Not right after the colon (`country:Spain`) or right before the comment (`country: Spain# src`).
+    const adjudicator = { name: 'T', date: '2026-01-01' };
+    const resolution = { field: 'country', chosen: 'a' as const, value: 'Spain' };
+    for (const line of ['country:', 'country: # src: p. 1']) {
+      const text = applyResolution(
+        `study: s-2020\nreviewer: consensus\nstatus: draft\n${line}\narms: []\n`,
+        resolution,
+        adjudicator,
+      );
+      const file = parseYaml(text);
+      assert.deepEqual(file.diagnostics, [], text);
+      assert.equal((file.value as { country: unknown }).country, 'Spain');
+      assert.match(text, line.includes('#') ? /\ncountry: Spain +# src: p\. 1\n/ : /\ncountry: Spain\n/);
+    }
+  });
+});

@@ -2,6 +2,7 @@ import { isMap, isScalar, isSeq, parseDocument, stringify, type Node } from 'yam
 import type { Disagreement } from './compare';
 import { valuesAgree } from './compare';
 import { LineIndex } from '../yaml/lineIndex';
+import { valueSlot } from '../yaml/valueSlot';
 import { resolveIdPath } from '../record/idPath';
 import { readRecord } from '../record/model';
 import { type TextEdit } from '../common/diagnostic';
@@ -315,13 +316,20 @@ export function applyResolution(text: string, resolution: Resolution, adjudicato
   if (last && 'key' in last && matched === steps.length) {
     const location = locate(file.doc, path);
     const node = location.node;
-    if (node?.range && (isScalar(node) || (node as { flow?: boolean }).flow)) {
+    const keyEnd = (location.pair?.key as Node | null | undefined)?.range?.[1];
+    const colon = keyEnd === undefined ? -1 : cleaned.indexOf(':', keyEnd);
+    if (node?.range && isScalar(node) && node.range[0] === node.range[1] && colon >= 0) {
+      // An empty value (`key:`, `key: # note`): written after a blank, and a comment kept apart from it.
+      const slot = valueSlot(cleaned, colon, lineEndOf(file, colon));
+      const value = absent ? 'null' : valueText(chosen);
+      const written = !slot.space ? value : slot.space.cursorAfter ? ` ${value}` : `${value} `;
+      changes.replace(slot.from, slot.to, written);
+      done = true;
+    } else if (node?.range && (isScalar(node) || (node as { flow?: boolean }).flow)) {
       changes.replace(node.range[0], node.range[1], absent ? 'null' : valueText(chosen));
       done = true;
     } else if (node?.range && location.pair && (location.pair.key as Node | null)?.range) {
       // A block list or mapping: the value goes after its key, as a one-line flow collection.
-      const keyEnd = (location.pair.key as Node).range![1];
-      const colon = cleaned.indexOf(':', keyEnd);
       changes.replace(
         colon + 1,
         lineEndOf(file, Math.max(node.range[1] - 1, node.range[0])),

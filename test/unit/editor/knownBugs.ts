@@ -6,7 +6,6 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { snippetToPlainText } from '../../../src/core/editor/completion';
 import { foldingRanges } from '../../../src/core/editor/outline';
-import { applyResolution } from '../../../src/core/dual/adjudicate';
 import { newRecord } from '../../../src/core/review/newRecord';
 import type { CompiledSchema } from '../../../src/core/schema/schema';
 import { parseYaml } from '../../../src/core/yaml/yamlDocument';
@@ -47,24 +46,6 @@ describe('known bugs', () => {
     // of two ranges on one start line the first (the whole record) is kept.
     const ranges = foldingRanges(parseYaml('citation:\n  authors: [A]\n  year: 2020\nstudy: s\nnotes: x\n'));
     assert.deepEqual(ranges, [{ startLine: 0, endLine: 2 }]);
-  });
-
-  test('a resolution written into an empty field is `key: value`, its comment kept as a comment', () => {
-    // src/core/dual/adjudicate.ts:324: the value replaces the empty scalar where it stands, right after
-    // the colon (`country:Spain`) or right before the comment (`country: Spain# src: p. 1`, not YAML).
-    const adjudicator = { name: 'T', date: '2026-01-01' };
-    const resolution = { field: 'country', chosen: 'a' as const, value: 'Spain' };
-    for (const line of ['country:', 'country: # src: p. 1']) {
-      const text = applyResolution(
-        `study: s-2020\nreviewer: consensus\nstatus: draft\n${line}\narms: []\n`,
-        resolution,
-        adjudicator,
-      );
-      const file = parseYaml(text);
-      assert.deepEqual(file.diagnostics, [], text);
-      assert.equal((file.value as { country: unknown }).country, 'Spain');
-      assert.match(text, line.includes('#') ? /\ncountry: Spain +# src: p\. 1\n/ : /\ncountry: Spain\n/);
-    }
   });
 
   test('newRecord says what is wrong with a template that has {study} but cannot lay out records', async () => {
