@@ -179,7 +179,13 @@ function completeKeys(context: CompletionContext, schema: CompiledSchema): Compl
       (f) => f !== 'se' && f !== 'ci' && f !== 'percent',
     );
     const arms = Array.isArray(record.arms) ? record.arms.filter(isPlainObject) : [];
-    const ids = [...arms.map((a) => a.id).filter((id): id is string => typeof id === 'string'), WHOLE_SAMPLE];
+    // Once each, though two arms share an id (that is reported on the arms).
+    const ids = [
+      ...new Set([
+        ...arms.map((a) => a.id).filter((id): id is string => typeof id === 'string'),
+        WHOLE_SAMPLE,
+      ]),
+    ];
     ids
       .filter((id) => !context.existingKeys.includes(id))
       .forEach((id, index) => {

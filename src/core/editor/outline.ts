@@ -100,11 +100,12 @@ function summarizeResult(result: unknown): string | undefined {
 /** Line ranges that can fold: every block mapping or sequence that spans lines. */
 export function foldingRanges(file: YamlFile): { startLine: number; endLine: number }[] {
   const ranges: { startLine: number; endLine: number }[] = [];
-  const visit = (node: unknown, startLine: number | undefined) => {
+  const visit = (node: unknown, startLine: number | undefined, root = false) => {
     if (!isCollection(node) || !node.range) return;
     const whole = nodeRange(file, node, file.lines.rangeOf(node.range[0], node.range[0]));
     const from = startLine ?? whole.start.line;
-    if (whole.end.line > from) ranges.push({ startLine: from, endLine: whole.end.line });
+    // The record as a whole folds to nothing useful, and would hide a first field's own range.
+    if (!root && whole.end.line > from) ranges.push({ startLine: from, endLine: whole.end.line });
     for (const item of node.items as unknown[]) {
       if (isMap(node)) {
         const pair = item as { key: Node | null; value: unknown };
@@ -113,7 +114,7 @@ export function foldingRanges(file: YamlFile): { startLine: number; endLine: num
       } else visit(item, undefined);
     }
   };
-  visit(file.doc?.contents, undefined);
+  visit(file.doc?.contents, undefined, true);
   return ranges.filter((r, i, all) => all.findIndex((o) => o.startLine === r.startLine) === i);
 }
 

@@ -333,6 +333,14 @@ describe('completion of arm ids in results', () => {
     );
     assert.equal(entry(completions, 'a$1').insertText, 'a\\$1: { r: ${1}, n: ${2} }');
   });
+
+  test('an arm id is offered once in `results`, even when two arms share it', () => {
+    const labels = completeAt(
+      'arms:\n  - id: a\n    group: email\n  - id: a\n    group: email\noutcomes:\n  - id: o\n    type: correlation\n    results:\n      ‸\n',
+      schema,
+    ).entries.map((e) => e.label);
+    assert.deepEqual(labels, ['a', 'all']);
+  });
 });
 
 describe('the arm and outcome snippets', () => {

@@ -5,7 +5,6 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { snippetToPlainText } from '../../../src/core/editor/completion';
-import { foldingRanges } from '../../../src/core/editor/outline';
 import { newRecord } from '../../../src/core/review/newRecord';
 import type { CompiledSchema } from '../../../src/core/schema/schema';
 import { parseYaml } from '../../../src/core/yaml/yamlDocument';
@@ -30,22 +29,6 @@ describe('known bugs', () => {
     const file = parseYaml(text);
     assert.deepEqual(file.diagnostics, [], text);
     assert.deepEqual(Object.keys((file.value as { arms: object[] }).arms[0]!), ['id', 'group']);
-  });
-
-  test('an arm id is offered once in `results`, even when two arms share it', () => {
-    // src/core/editor/completion.ts:184: the ids are not made unique.
-    const labels = completeAt(
-      'arms:\n  - id: a\n    group: email\n  - id: a\n    group: email\noutcomes:\n  - id: o\n    type: correlation\n    results:\n      ‸\n',
-      schema,
-    ).entries.map((e) => e.label);
-    assert.deepEqual(labels, ['a', 'all']);
-  });
-
-  test('a record whose first field is a block folds that block, not the whole record', () => {
-    // src/core/editor/outline.ts:114: the top-level mapping is a folding range from line 0 to the end, and
-    // of two ranges on one start line the first (the whole record) is kept.
-    const ranges = foldingRanges(parseYaml('citation:\n  authors: [A]\n  year: 2020\nstudy: s\nnotes: x\n'));
-    assert.deepEqual(ranges, [{ startLine: 0, endLine: 2 }]);
   });
 
   test('newRecord says what is wrong with a template that has {study} but cannot lay out records', async () => {

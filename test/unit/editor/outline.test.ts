@@ -143,6 +143,12 @@ describe('folding ranges', () => {
       [],
     );
   });
+
+  test('a record whose first field is a block folds that block, not the whole record', () => {
+    // The whole record is no folding range: of two on one start line, the first would be kept.
+    const ranges = foldingRanges(parseYaml('citation:\n  authors: [A]\n  year: 2020\nstudy: s\nnotes: x\n'));
+    assert.deepEqual(ranges, [{ startLine: 0, endLine: 2 }]);
+  });
 });
 
 describe('definition', () => {
