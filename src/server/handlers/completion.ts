@@ -1,6 +1,7 @@
 import {
   CompletionItemKind,
   InsertTextFormat,
+  InsertTextMode,
   MarkupKind,
   type CompletionItem,
 } from 'vscode-languageserver/node';
@@ -43,6 +44,8 @@ export function registerCompletion(context: ServerContext): void {
         newText: entry.snippet && !snippets ? snippetToPlainText(entry.insertText) : entry.insertText,
       },
       insertTextFormat: entry.snippet && snippets ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+      // Core indents every line already: VS Code must not add the line's indentation again.
+      insertTextMode: InsertTextMode.asIs,
     }));
   });
 }
