@@ -150,4 +150,29 @@ describe('Commands', function () {
     await vscode.commands.executeCommand('type', { text: 'Typed' });
     assert.equal(document.lineAt(firstEmpty).text, `${key}: Typed`);
   });
+
+  it('New Study Record takes the reviewer from studyExtraction.reviewer instead of asking', async () => {
+    const made = 'records/mk/setting-2025.study.yaml';
+    const settings = vscode.workspace.getConfiguration('studyExtraction');
+    await settings.update('reviewer', 'mk', vscode.ConfigurationTarget.Workspace);
+    try {
+      // Two reviewers in the example: without the setting, this would wait on a quick pick.
+      const uri = await vscode.commands.executeCommand<vscode.Uri | undefined>(
+        'studyExtraction.newStudyRecord',
+        {
+          study: 'setting-2025',
+        },
+      );
+      assert.equal(uri?.fsPath, fileUri(made).fsPath);
+      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      assert.match(text, /^reviewer: mk$/m);
+    } finally {
+      await settings.update('reviewer', undefined, vscode.ConfigurationTarget.Workspace);
+      await revertAndCloseAll();
+      await vscode.workspace.fs.delete(fileUri(made)).then(
+        () => undefined,
+        () => undefined,
+      );
+    }
+  });
 });

@@ -1,8 +1,23 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import type { ReviewInfo } from '../../shared/protocol';
 import { Requests } from '../../shared/requests';
 import { pickReview } from '../reviewPicker';
 import { nextMissingField } from './nextMissingField';
+
+/** The `studyExtraction.reviewer` setting, when it names one of the review's reviewers (else said why). */
+function configuredReviewer(review: ReviewInfo): string | undefined {
+  const setting = vscode.workspace
+    .getConfiguration('studyExtraction', vscode.Uri.parse(review.rootUri))
+    .get<string>('reviewer', '')
+    .trim();
+  if (!setting) return undefined;
+  if (review.reviewers.includes(setting)) return setting;
+  void vscode.window.showWarningMessage(
+    `Study Extraction: your reviewer id "${setting}" (studyExtraction.reviewer) is not one of this review's reviewers (${review.reviewers.join(', ')}).`,
+  );
+  return undefined;
+}
 
 /** Asks for a study id and a reviewer, then creates the record from the review's schema and opens it. */
 export async function newStudyRecord(
@@ -24,11 +39,12 @@ export async function newStudyRecord(
   if (!study) return undefined;
   const reviewer =
     args?.reviewer ??
+    configuredReviewer(review) ??
     (review.reviewers.length === 1
       ? review.reviewers[0]
       : await vscode.window.showQuickPick(review.reviewers, {
           title: `New Study Record: ${study}`,
-          placeHolder: 'Who extracts it?',
+          placeHolder: 'Who extracts it? (set studyExtraction.reviewer to stop this question)',
         }));
   if (!reviewer) return undefined;
   const result = await client.sendRequest(Requests.scaffoldRecord, {
