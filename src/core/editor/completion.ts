@@ -133,7 +133,7 @@ function enumValues(contexts: SchemaContext[]): { value: unknown; description?: 
   }
   for (const { schema } of contexts)
     if (schema.const !== undefined)
-      add(schema.const, schema.const === NOT_REPORTED ? 'Not reported in the source.' : undefined);
+      add(schema.const, schema.const === NOT_REPORTED ? NOT_REPORTED_HELP : undefined);
   if (contexts.some((c) => c.schema.type === 'boolean')) {
     add(true);
     add(false);
@@ -308,6 +308,11 @@ function outcomeSnippet(schema: CompiledSchema, context: CompletionContext): Com
   };
 }
 
+/** What `NR` means, wherever it is offered: a finding about the source, unlike an empty value. */
+const NOT_REPORTED_HELP =
+  'Not reported in the source: the report was read and does not give this value. ' +
+  'Leave a value empty instead while it is still to be extracted.';
+
 function completeValues(context: CompletionContext, schema: CompiledSchema): CompletionEntry[] {
   const contexts = schema.schemasAt(context.value, context.path);
   return enumValues(contexts).map((v, index) => ({
@@ -315,7 +320,8 @@ function completeValues(context: CompletionContext, schema: CompiledSchema): Com
     kind: 'value' as const,
     insertText: scalarText(v.value),
     snippet: false,
-    documentation: v.description,
+    ...(v.value === NOT_REPORTED ? { detail: 'not reported in the source' } : {}),
+    documentation: v.value === NOT_REPORTED ? NOT_REPORTED_HELP : v.description,
     sortText: `${v.value === NOT_REPORTED ? '1' : '0'}${String(index).padStart(3, '0')}`,
   }));
 }

@@ -8,6 +8,9 @@ import { block, mark } from '../../support/caret';
 import { extractionSchema, memoryReview } from '../../support/records';
 import { completeAt, entry, exampleReviewOpened, shownOrder, testSchema } from '../../support/editor';
 
+const NOT_REPORTED_HELP =
+  'Not reported in the source: the report was read and does not give this value. Leave a value empty instead while it is still to be extracted.';
+
 let schema: CompiledSchema;
 before(async () => {
   schema = await testSchema();
@@ -211,10 +214,15 @@ describe('completion of values', () => {
   test('`NR` where the schema allows it, after the other values', () => {
     const design = completeAt('design: ‸', schema);
     assert.deepEqual(shownOrder(design.entries), ['rct', 'cluster-rct', 'NR']);
-    assert.equal(entry(design, 'NR').documentation, 'Not reported.');
+    // Whatever the vocabulary says of it, NR says what it means and how it differs from an empty value.
+    assert.equal(entry(design, 'NR').detail, 'not reported in the source');
+    assert.match(
+      entry(design, 'NR').documentation!,
+      /^Not reported in the source: .* empty .* still to be extracted\.$/,
+    );
     assert.deepEqual(
       completeAt('total_n: ‸', schema).entries.map((e) => [e.label, e.documentation]),
-      [['NR', 'Not reported in the source.']],
+      [['NR', NOT_REPORTED_HELP]],
     );
   });
 
@@ -251,7 +259,7 @@ describe('completion of values', () => {
     const completions = completeAt(flowStyle, schema);
     assert.deepEqual(
       completions.entries.map((e) => [e.label, e.documentation]),
-      [['NR', 'Not reported in the source.']],
+      [['NR', NOT_REPORTED_HELP]],
     );
     assert.match(mark(completions.text, [completions.range!]), /a: \{ mean: 5\.9, sd: ⟦⟧, n: 25 \}/);
     assert.deepEqual(
