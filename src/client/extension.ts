@@ -119,6 +119,9 @@ export function activate(context: vscode.ExtensionContext): StudyExtractionApi {
     vscode.commands.registerCommand('studyExtraction.nextMissingField', async () =>
       nextMissingField(await ready()),
     ),
+    vscode.commands.registerCommand('studyExtraction.previousMissingField', async () =>
+      nextMissingField(await ready(), undefined, true),
+    ),
     vscode.commands.registerCommand('studyExtraction.checkReview', async () => {
       const summary = await (await ready()).sendRequest(Requests.checkReview);
       await vscode.commands.executeCommand('workbench.panel.markers.view.focus');

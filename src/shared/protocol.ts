@@ -60,6 +60,8 @@ export interface ProgressResult {
 export interface NextMissingFieldParams {
   uri: string;
   position: Position;
+  /** Previous Missing Field: the last one before `position` (wrapping round). */
+  backward?: boolean;
 }
 
 export interface NextMissingFieldResult {
@@ -72,8 +74,12 @@ export interface NextMissingFieldResult {
   /** Id path of the field, e.g. `arms[online].group`. */
   field: string;
   kind: 'missing' | 'empty';
-  /** How many required fields are missing or empty in the record. */
+  /** How many fields the record still lacks: required ones and those the review's analyses read. */
   remaining: number;
+  /** Id paths of the fields left, in the record's order, starting with `field`. */
+  left: string[];
+  /** What the field holds, from its schema description, for the status bar. */
+  help?: string;
 }
 
 export interface ReviewInfo {

@@ -4,10 +4,11 @@ import type { NextMissingFieldResult } from '../../shared/protocol';
 import { Requests } from '../../shared/requests';
 import { STUDY_RECORD_LANGUAGE } from '../language';
 
-/** Moves the cursor to the next required field that is missing or still empty. */
+/** Moves the cursor to the next (or, `backward`, the previous) field the record still lacks. */
 export async function nextMissingField(
   client: LanguageClient,
   editor = vscode.window.activeTextEditor,
+  backward = false,
 ): Promise<NextMissingFieldResult | null> {
   if (!editor || editor.document.languageId !== STUDY_RECORD_LANGUAGE) {
     void vscode.window.showInformationMessage('Study Extraction: open a study record (*.study.yaml) first.');
@@ -16,6 +17,7 @@ export async function nextMissingField(
   const result = await client.sendRequest(Requests.nextMissingField, {
     uri: editor.document.uri.toString(),
     position: { line: editor.selection.active.line, character: editor.selection.active.character },
+    backward,
   });
   if (!result) {
     vscode.window.setStatusBarMessage('Study Extraction: every required field is filled.', 4000);

@@ -35,8 +35,8 @@ export function registerProgress(context: ServerContext): void {
   onCustomRequest(
     connection,
     Requests.nextMissingField,
-    { uri: 'string', position: 'position' },
-    async ({ uri, position }) => {
+    { uri: 'string', position: 'position', backward: 'boolean?' },
+    async ({ uri, position, backward }) => {
       const document = context.documents.get(uri);
       if (!document) return null;
       const governed = await context.schemaOf(document);
@@ -46,7 +46,13 @@ export function registerProgress(context: ServerContext): void {
       if (missing.length === 0) return null;
       const after = (p: { line: number; character: number }) =>
         p.line > position.line || (p.line === position.line && p.character > position.character);
-      const next = missing.find((m) => after(m.range.start)) ?? missing[0]!;
+      const before = (p: { line: number; character: number }) =>
+        p.line < position.line || (p.line === position.line && p.character < position.character);
+      const next = backward
+        ? ([...missing].reverse().find((m) => before(m.range.start)) ?? missing[missing.length - 1]!)
+        : (missing.find((m) => after(m.range.start)) ?? missing[0]!);
+      const from = missing.indexOf(next);
+      const ordered = [...missing.slice(from), ...missing.slice(0, from)];
       const selects =
         next.range.end.line !== next.range.start.line ||
         next.range.end.character !== next.range.start.character;
@@ -57,6 +63,7 @@ export function registerProgress(context: ServerContext): void {
         field: toIdPath(file.value, next.path),
         kind: next.kind,
         remaining: missing.length,
+        left: ordered.map((m) => toIdPath(file.value, m.path)),
       };
     },
   );
