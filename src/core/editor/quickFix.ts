@@ -1,7 +1,7 @@
 import { isMap, type Node } from 'yaml';
 import type { Diagnostic, TextEdit } from '../common/diagnostic';
 import type { CompiledSchema } from '../schema/schema';
-import { requiredFieldLines } from './scaffold';
+import { fieldLines } from './scaffold';
 import { locate, YamlLocator, type YamlFile } from '../yaml/yamlDocument';
 
 export interface QuickFix {
@@ -58,7 +58,7 @@ export function quickFixes(file: YamlFile, diagnostics: Diagnostic[], schema: Co
   return fixes;
 }
 
-/** An edit that adds empty required fields (with their descriptions as comments) to the object at `path`. */
+/** An edit that adds empty required fields to the object at `path`. */
 export function insertMissingFields(
   file: YamlFile,
   path: (string | number)[],
@@ -72,7 +72,7 @@ export function insertMissingFields(
   const node = location.matched === path.length ? location.node : undefined;
 
   if (path.length === 0 && (node === undefined || !isMap(node) || node.items.length === 0)) {
-    const body = requiredFieldLines(schema, value, path, missing, 0).join('\n');
+    const body = fieldLines(schema, value, path, missing, 0).join('\n');
     const end = lines.positionAt(file.text.length);
     const needsBreak = file.text.length > 0 && !file.text.endsWith('\n');
     return { range: { start: end, end }, newText: `${needsBreak ? '\n' : ''}${body}\n` };
@@ -91,7 +91,7 @@ export function insertMissingFields(
     const lastNode = (last.value ?? last.key) as Node;
     const lastLine = lines.positionAt(Math.max(lastNode.range![1] - 1, lastNode.range![0])).line;
     const insertAt = lines.positionAt(lines.lineEnd(lastLine));
-    const body = requiredFieldLines(schema, value, path, missing, indent).join('\n');
+    const body = fieldLines(schema, value, path, missing, indent).join('\n');
     return { range: { start: insertAt, end: insertAt }, newText: `\n${body}` };
   }
   // An empty value (`citation:`): the fields go on the lines below its key.
@@ -99,6 +99,6 @@ export function insertMissingFields(
   const keyRange = locator.keyRange(path);
   const indent = keyRange.start.character + 2;
   const insertAt = lines.positionAt(lines.lineEnd(keyRange.start.line));
-  const body = requiredFieldLines(schema, value, path, missing, indent).join('\n');
+  const body = fieldLines(schema, value, path, missing, indent).join('\n');
   return { range: { start: insertAt, end: insertAt }, newText: `\n${body}` };
 }

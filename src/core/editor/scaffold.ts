@@ -1,15 +1,24 @@
+// A new record's text: the fields to extract in schema order, with empty values. Field help lives in hover,
+// completion and the status bar, so the record carries no comments that would stay in the finished file.
 import type { CompiledSchema } from '../schema/schema';
-import { firstSentence } from '../schema/schemaMessages';
-import { descriptionOf, type SchemaContext } from '../schema/schemaNavigator';
+import { declaredProperties, type SchemaContext } from '../schema/schemaNavigator';
 import { isPlainObject } from '../common/values';
 import type { PathSegment } from '../yaml/yamlDocument';
 
-/** The first sentence of a description, as a one-line comment. */
-function commentFor(contexts: SchemaContext[]): string {
-  const description = descriptionOf(contexts);
-  if (!description) return '';
-  const sentence = firstSentence(description);
-  return `  # ${sentence.length > 120 ? `${sentence.slice(0, 117)}…` : sentence}`;
+/**
+ * Fields a new record asks for beside the required ones, where its schema declares them: the study's
+ * design, and what the characteristics table and the analyses read of each arm (label, n) and outcome
+ * (scale).
+ */
+const FORM_FIELDS = { record: ['design'], arm: ['label', 'n'], outcome: ['scale'] } as const;
+
+function formFieldsAt(path: PathSegment[]): readonly string[] {
+  if (path.length === 0) return FORM_FIELDS.record;
+  if (path.length === 2 && typeof path[1] === 'number') {
+    if (path[0] === 'arms') return FORM_FIELDS.arm;
+    if (path[0] === 'outcomes') return FORM_FIELDS.outcome;
+  }
+  return [];
 }
 
 function requiredOf(contexts: SchemaContext[]): string[] {
@@ -17,6 +26,17 @@ function requiredOf(contexts: SchemaContext[]): string[] {
   for (const { schema } of contexts)
     for (const name of schema.required ?? []) if (!names.includes(name)) names.push(name);
   return names;
+}
+
+/** The fields a new object at `path` lists: required and form fields, in schema order. */
+function scaffoldNames(contexts: SchemaContext[], path: PathSegment[]): string[] {
+  const required = requiredOf(contexts);
+  const declared = declaredProperties(contexts);
+  const wanted = new Set([...required, ...formFieldsAt(path).filter((name) => declared.includes(name))]);
+  return [
+    ...declared.filter((name) => wanted.has(name)),
+    ...required.filter((name) => !declared.includes(name)),
+  ];
 }
 
 function kindOf(contexts: SchemaContext[]): 'object' | 'array-of-objects' | 'other' {
@@ -36,11 +56,11 @@ function kindOf(contexts: SchemaContext[]): 'object' | 'array-of-objects' | 'oth
 }
 
 /**
- * YAML lines for the required fields of the object at `path`, each with an empty value as its placeholder
- * (an empty value means "not extracted yet") and its description as a comment. `known` fills values that
- * are already decided (study, reviewer, status).
+ * YAML lines for the fields `names` of the object at `path`, each with an empty value (an empty value means
+ * "not extracted yet"). A required object or list of objects is laid out with its own fields; `known`
+ * fills values that are already decided (study, reviewer, status).
  */
-export function requiredFieldLines(
+export function fieldLines(
   schema: CompiledSchema,
   value: unknown,
   path: PathSegment[],
@@ -52,44 +72,41 @@ export function requiredFieldLines(
   const lines: string[] = [];
   const pad = ' '.repeat(indent);
   const contexts = schema.schemasAt(value, path);
+  const required = requiredOf(contexts);
   for (const name of names) {
-    const child = schema.navigator.propertySchemas(contexts, name, undefined);
-    const comment = commentFor(child);
     if (known[name] !== undefined) {
       lines.push(`${pad}${name}: ${known[name]}`);
       continue;
     }
-    const kind = depth < 4 ? kindOf(child) : 'other';
+    lines.push(`${pad}${name}:`);
+    const child = schema.navigator.propertySchemas(contexts, name, undefined);
+    const kind = depth < 4 && required.includes(name) ? kindOf(child) : 'other';
     if (kind === 'object') {
-      lines.push(`${pad}${name}:${comment}`);
+      const childPath = [...path, name];
       lines.push(
-        ...requiredFieldLines(
+        ...fieldLines(
           schema,
-          setAt(value, [...path, name], {}),
-          [...path, name],
-          requiredOf(child),
+          setAt(value, childPath, {}),
+          childPath,
+          scaffoldNames(child, childPath),
           indent + 2,
           {},
           depth + 1,
         ),
       );
     } else if (kind === 'array-of-objects') {
-      lines.push(`${pad}${name}:${comment}`);
-      const itemValue = setAt(value, [...path, name], [{}]);
-      const itemContexts = schema.navigator.itemSchemas(child, 0, {});
-      const itemLines = requiredFieldLines(
+      const itemPath = [...path, name, 0];
+      const itemLines = fieldLines(
         schema,
-        itemValue,
-        [...path, name, 0],
-        requiredOf(itemContexts),
+        setAt(value, [...path, name], [{}]),
+        itemPath,
+        scaffoldNames(schema.navigator.itemSchemas(child, 0, {}), itemPath),
         indent + 4,
         {},
         depth + 1,
       );
       if (itemLines.length > 0) itemLines[0] = `${pad}  - ${itemLines[0]!.trimStart()}`;
       lines.push(...itemLines);
-    } else {
-      lines.push(`${pad}${name}:${comment}`);
     }
   }
   return lines;
@@ -108,7 +125,7 @@ function setAt(root: unknown, path: PathSegment[], leaf: unknown): unknown {
   return object;
 }
 
-/** A new record: every required field, the known ones filled, the rest empty with their descriptions. */
+/** A new record: the fields to extract in schema order, the known ones filled, the rest empty. */
 export function scaffoldRecord(
   schema: CompiledSchema,
   study: string,
@@ -118,11 +135,9 @@ export function scaffoldRecord(
   const known: Record<string, string> = { study, reviewer, status: 'draft' };
   if (protocolVersion !== undefined) known.protocol_version = String(protocolVersion);
   const seed = { study, reviewer, status: 'draft' };
-  const required = requiredOf(schema.schemasAt(seed, []));
-  const names =
-    protocolVersion !== undefined && !required.includes('protocol_version')
-      ? [...required.slice(0, 3), 'protocol_version', ...required.slice(3)]
-      : required;
-  const lines = requiredFieldLines(schema, seed, [], names, 0, known);
+  const names = scaffoldNames(schema.schemasAt(seed, []), []);
+  if (protocolVersion !== undefined && !names.includes('protocol_version'))
+    names.splice(names.includes('status') ? names.indexOf('status') + 1 : 0, 0, 'protocol_version');
+  const lines = fieldLines(schema, seed, [], names, 0, known);
   return `${lines.join('\n')}\n`;
 }

@@ -333,11 +333,30 @@ export class SchemaNavigator {
   }
 }
 
-/** Property names declared for an object by the schemas that apply to it, in declaration order. */
+/**
+ * Property names declared for an object by the schemas that apply to it, in schema order: the first
+ * schema's order, with each name another schema adds placed where that schema puts it (before the next
+ * name both declare, else after the last one), so that a review's `design` lands between the bundled
+ * schema's `citation` and `arms` when the review declares it before `arms`.
+ */
 export function declaredProperties(contexts: SchemaContext[]): string[] {
-  const names = new Set<string>();
-  for (const { schema } of contexts) for (const name of Object.keys(schema.properties ?? {})) names.add(name);
-  return [...names];
+  const order: string[] = [];
+  for (const { schema } of contexts) {
+    const names = Object.keys(schema.properties ?? {});
+    let after = -1;
+    names.forEach((name, i) => {
+      const at = order.indexOf(name);
+      if (at >= 0) {
+        after = at;
+        return;
+      }
+      const next = names.slice(i + 1).find((later) => order.includes(later));
+      const place = next !== undefined && after < order.indexOf(next) ? order.indexOf(next) : after + 1;
+      order.splice(place, 0, name);
+      after = place;
+    });
+  }
+  return order;
 }
 
 /**

@@ -57,11 +57,11 @@ describe('completion of keys', () => {
       'arms',
       'outcomes',
       'protocol_version',
-      'notes',
-      'adjudication',
       'country',
       'design',
       'total_n',
+      'notes',
+      'adjudication',
     ]);
     assert.equal(entry(completions, 'status').insertText, 'status: ${1|draft,complete|}');
     assert.equal(entry(completions, 'design').insertText, 'design: ${1|rct,cluster-rct,NR|}');

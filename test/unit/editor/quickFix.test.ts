@@ -85,7 +85,7 @@ describe('quick fixes', () => {
         arms:
           - id: a
             n: 20 # src: p. 2
-            group:  # Which condition of the review this arm belongs to.
+            group:
           - id: b
             group: email
       `).concat(OUTCOMES),
@@ -103,8 +103,8 @@ describe('quick fixes', () => {
     assert.equal(
       fixes[0]!.text,
       `${HEAD}arms:\n  - id: a\n    group: email\noutcomes:\n  - id: o\n    results: {}\n` +
-        '    type:  # What kind of data the results hold.\n' +
-        '    instrument:  # The questionnaire that rated the alliance.\n',
+        '    type:\n' +
+        '    instrument:\n',
     );
   });
 
@@ -117,25 +117,28 @@ describe('quick fixes', () => {
     assert.equal(
       fix!.text,
       [
-        "study:  # The study's id: the record's file name without .study.yaml, usually first author and year (e.g. preschl-2011).",
-        "reviewer:  # Who extracted this record: one of the review's reviewers, or the consensus name for an adjudicated record.",
-        'status:  # draft while you are still extracting; complete when every field is filled or marked NR.',
-        "citation:  # The study's main report.",
-        '  authors:  # Authors as printed in the report, surname then initials (e.g. Preschl B).',
-        '  year:  # Year of publication of the main report.',
-        "arms:  # The study's arms (groups), each with an id that results refer to.",
-        '  - id:  # A short id for this arm, unique in the record (e.g. online, f2f); results are keyed by it. all is reserved for the wh…',
-        '    group:  # Which condition of the review this arm belongs to.',
-        'outcomes:  # The outcomes extracted from this study, each with its results per arm.',
-        '  - id:  # A short id for this outcome, unique in the record (e.g. alliance-post); the synthesis refers to it.',
-        '    type:  # What kind of data the results hold.',
-        '    results:  # Results keyed by arm id; the key all is the whole sample.',
-        '    instrument:  # The questionnaire that rated the alliance.',
+        'study:',
+        'reviewer:',
+        'status:',
+        'citation:',
+        '  authors:',
+        '  year:',
+        'arms:',
+        '  - id:',
+        '    label:',
+        '    group:',
+        '    n:',
+        'outcomes:',
+        '  - id:',
+        '    type:',
+        '    instrument:',
+        '    scale:',
+        '    results:',
         '',
       ].join('\n'),
     );
     assert.deepEqual(
-      check(fix!.text.replace('status: ', 'status: draft')).map((d) => d.code),
+      check(fix!.text.replace('status:\n', 'status: draft\n')).map((d) => d.code),
       [],
     );
   });
@@ -143,23 +146,20 @@ describe('quick fixes', () => {
   test('fields missing at the top of a record without a final line break go on a line of their own', () => {
     const text = 'study: s-2020\nreviewer: ek\nstatus: draft\narms: []\noutcomes: []';
     const fix = fixed(text).find((f) => f.code === 'required')!;
-    assert.equal(
-      fix.text,
-      `${text}\ncitation:  # The study's main report.\n  authors:  # Authors as printed in the report, surname then initials (e.g. Preschl B).\n  year:  # Year of publication of the main report.`,
-    );
+    assert.equal(fix.text, `${text}\ncitation:\n  authors:\n  year:`);
   });
 
   test('a field is added after the whole of the last value, not inside it', () => {
     const text = `${HEAD}arms:\n  - id: a\n    group: email\noutcomes:\n  - id: o\n    type: continuous\n    results:\n      a: { mean: 1 }\n`;
     assert.equal(
       fixed(text)[0]!.text,
-      `${HEAD}arms:\n  - id: a\n    group: email\noutcomes:\n  - id: o\n    type: continuous\n    results:\n      a: { mean: 1 }\n    instrument:  # The questionnaire that rated the alliance.\n`,
+      `${HEAD}arms:\n  - id: a\n    group: email\noutcomes:\n  - id: o\n    type: continuous\n    results:\n      a: { mean: 1 }\n    instrument:\n`,
     );
   });
 
   test('a text of comments only gets the fields below them', () => {
     const [fix] = fixed('# s-2020, extracted from the preprint');
-    assert.match(fix!.text, /^# s-2020, extracted from the preprint\nstudy: {2}# The study's id/);
+    assert.match(fix!.text, /^# s-2020, extracted from the preprint\nstudy:\nreviewer:\n/);
   });
 
   test('a flow mapping gets the missing keys inside its braces', () => {
@@ -176,10 +176,7 @@ describe('quick fixes', () => {
   test('an empty mapping value gets the fields on the lines below its key', () => {
     const text = 'study: s-2020\ncitation:\narms: []\n';
     const edit = insertMissingFields(parseYaml(text), ['citation'], ['authors', 'year'], schema)!;
-    assert.equal(
-      applyEdits(text, [edit]),
-      'study: s-2020\ncitation:\n  authors:  # Authors as printed in the report, surname then initials (e.g. Preschl B).\n  year:  # Year of publication of the main report.\narms: []\n',
-    );
+    assert.equal(applyEdits(text, [edit]), 'study: s-2020\ncitation:\n  authors:\n  year:\narms: []\n');
   });
 
   test('a record with CRLF line breaks gets CRLF in the lines added', () => {
@@ -188,7 +185,7 @@ describe('quick fixes', () => {
     const fix = fixed(text).find((f) => f.code === 'required')!;
     assert.equal(
       fix.text,
-      'study: s-2020\r\nreviewer: ek\r\nstatus: draft\r\ncitation:\r\n  year: 2020\r\n  authors:  # Authors as printed in the report, surname then initials (e.g. Preschl B).\r\narms: []\r\noutcomes: []\r\n',
+      'study: s-2020\r\nreviewer: ek\r\nstatus: draft\r\ncitation:\r\n  year: 2020\r\n  authors:\r\narms: []\r\noutcomes: []\r\n',
     );
   });
 

@@ -2,7 +2,7 @@
 // newRecord, which names its file by the review's template and refuses ids that cannot name files.
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { requiredFieldLines, scaffoldRecord } from '../../../src/core/editor/scaffold';
+import { fieldLines, scaffoldRecord } from '../../../src/core/editor/scaffold';
 import { newRecord, reviewerIdProblem, studyIdProblem } from '../../../src/core/review/newRecord';
 import { validateRecord } from '../../../src/core/record/validate';
 import type { Review } from '../../../src/core/review/review';
@@ -15,27 +15,31 @@ before(async () => {
   review = (await memoryReview()).review;
 });
 
-/** The scaffold of the test review, written out by hand. */
+/** The scaffold of the test review, written out by hand: schema order, no comments. */
 const SCAFFOLD = block(`
   study: new-2021
   reviewer: mk
   status: draft
   protocol_version: 1
-  citation:  # The study's main report.
-    authors:  # Authors as printed in the report, surname then initials (e.g. Preschl B).
-    year:  # Year of publication of the main report.
-  arms:  # The study's arms (groups), each with an id that results refer to.
-    - id:  # A short id for this arm, unique in the record (e.g. online, f2f); results are keyed by it. all is reserved for the wh…
-      group:  # Which condition of the review this arm belongs to.
-  outcomes:  # The outcomes extracted from this study, each with its results per arm.
-    - id:  # A short id for this outcome, unique in the record (e.g. alliance-post); the synthesis refers to it.
-      type:  # What kind of data the results hold.
-      results:  # Results keyed by arm id; the key all is the whole sample.
-      instrument:  # The questionnaire that rated the alliance.
+  citation:
+    authors:
+    year:
+  design:
+  arms:
+    - id:
+      label:
+      group:
+      n:
+  outcomes:
+    - id:
+      type:
+      instrument:
+      scale:
+      results:
 `);
 
 describe('scaffoldRecord', () => {
-  test('every required field; study, reviewer, status and protocol version filled in', () => {
+  test('required and form fields in schema order; study, reviewer, status and protocol version filled in', () => {
     assert.equal(scaffoldRecord(review.schema, 'new-2021', 'mk', 1), SCAFFOLD);
   });
 
@@ -61,58 +65,72 @@ describe('scaffoldRecord', () => {
       [
         ['information', 'not-extracted', '`authors` is not extracted yet.'],
         ['information', 'not-extracted', '`year` is not extracted yet.'],
+        ['information', 'not-extracted', '`design` is not extracted yet.'],
         ['information', 'not-extracted', '`id` is not extracted yet.'],
+        ['information', 'not-extracted', '`label` is not extracted yet.'],
         ['information', 'not-extracted', '`group` is not extracted yet.'],
+        ['information', 'not-extracted', '`n` is not extracted yet.'],
         ['information', 'not-extracted', '`id` is not extracted yet.'],
         ['information', 'not-extracted', '`type` is not extracted yet.'],
-        ['information', 'not-extracted', '`results` is not extracted yet.'],
         ['information', 'not-extracted', '`instrument` is not extracted yet.'],
+        ['information', 'not-extracted', '`scale` is not extracted yet.'],
+        ['information', 'not-extracted', '`results` is not extracted yet.'],
       ],
     );
   });
 
-  test('the example review: its required outcome fields follow those of the base', async () => {
+  test("the example review: the fields it adds take their place in the bundled schema's order", async () => {
     const example = await exampleReviewOpened();
     const text = scaffoldRecord(example.schema, 'x-2020', 'ek', example.config.version);
-    assert.deepEqual(
-      text.split('\n').map((line) => line.replace(/ {2}#.*$/, '')),
-      [
-        'study: x-2020',
-        'reviewer: ek',
-        'status: draft',
-        'protocol_version: 1',
-        'citation:',
-        '  authors:',
-        '  year:',
-        'arms:',
-        '  - id:',
-        '    group:',
-        'outcomes:',
-        '  - id:',
-        '    type:',
-        '    results:',
-        '    instrument:',
-        '    rater:',
-        '    timepoint:',
-        '',
-      ],
-    );
+    assert.deepEqual(text.split('\n'), [
+      'study: x-2020',
+      'reviewer: ek',
+      'status: draft',
+      'protocol_version: 1',
+      'citation:',
+      '  authors:',
+      '  year:',
+      'design:',
+      'arms:',
+      '  - id:',
+      '    label:',
+      '    group:',
+      '    n:',
+      'outcomes:',
+      '  - id:',
+      '    type:',
+      '    instrument:',
+      '    rater:',
+      '    timepoint:',
+      '    scale:',
+      '    results:',
+      '',
+    ]);
   });
 });
 
-describe('requiredFieldLines', () => {
+describe('fieldLines', () => {
   test('the fields asked for at an indentation, known values written in', () => {
-    assert.deepEqual(
-      requiredFieldLines(review.schema, {}, ['citation'], ['year', 'authors'], 2, { year: '2020' }),
-      [
-        '  year: 2020',
-        '  authors:  # Authors as printed in the report, surname then initials (e.g. Preschl B).',
-      ],
-    );
+    assert.deepEqual(fieldLines(review.schema, {}, ['citation'], ['year', 'authors'], 2, { year: '2020' }), [
+      '  year: 2020',
+      '  authors:',
+    ]);
   });
 
-  test('a field the schema does not describe gets an empty value without a comment', () => {
-    assert.deepEqual(requiredFieldLines(review.schema, {}, [], ['colour'], 0), ['colour:']);
+  test('a required object is laid out with its fields; an optional one is left empty', () => {
+    assert.deepEqual(fieldLines(review.schema, {}, [], ['citation', 'notes'], 0), [
+      'citation:',
+      '  authors:',
+      '  year:',
+      'notes:',
+    ]);
+    assert.deepEqual(fieldLines(review.schema, { outcomes: [{}] }, ['outcomes', 0], ['scale'], 4), [
+      '    scale:',
+    ]);
+  });
+
+  test('a field the schema does not describe gets an empty value', () => {
+    assert.deepEqual(fieldLines(review.schema, {}, [], ['colour'], 0), ['colour:']);
   });
 });
 
