@@ -109,35 +109,48 @@ function choiceEscape(text: string): string {
   return text.replace(/[$}\\,|]/g, '\\$&');
 }
 
-function enumValues(contexts: SchemaContext[]): { value: unknown; description?: string }[] {
-  const values: { value: unknown; description?: string }[] = [];
+export interface AllowedValue {
+  value: unknown;
+  /** The schema's description of the value (`enumDescriptions`), if it has one. */
+  description?: string;
+}
+
+/**
+ * The values a field's schemas name one by one: the `enum` (when several apply, their intersection, in
+ * the order of the narrowest, a review's vocabulary) and every `const` alternative (such as `NR`).
+ */
+export function allowedValues(contexts: SchemaContext[]): AllowedValue[] {
+  const values: AllowedValue[] = [];
   const seen = new Set<string>();
   const add = (value: unknown, description?: string) => {
     const key = JSON.stringify(value);
     if (seen.has(key)) return;
     seen.add(key);
-    values.push({ value, description });
+    values.push(description === undefined ? { value } : { value, description });
   };
-  // Narrower lists (a review's vocabulary) come after the base's; when several apply, keep their intersection.
   const lists = contexts.filter((c) => Array.isArray(c.schema.enum));
   if (lists.length > 0) {
     const last = lists[lists.length - 1]!.schema;
     const allowed = (last.enum as unknown[]).filter((v) =>
       lists.every((l) => (l.schema.enum as unknown[]).some((w) => JSON.stringify(w) === JSON.stringify(v))),
     );
+    const descriptions = last.enumDescriptions ?? (last.markdownEnumDescriptions as string[] | undefined);
     allowed.forEach((v) => {
-      const index = (last.enum as unknown[]).indexOf(v);
-      const descriptions = last.enumDescriptions ?? (last.markdownEnumDescriptions as string[] | undefined);
-      add(v, Array.isArray(descriptions) ? descriptions[index] : undefined);
+      const description = Array.isArray(descriptions)
+        ? descriptions[(last.enum as unknown[]).indexOf(v)]
+        : undefined;
+      add(v, typeof description === 'string' ? description : undefined);
     });
   }
-  for (const { schema } of contexts)
-    if (schema.const !== undefined)
-      add(schema.const, schema.const === NOT_REPORTED ? NOT_REPORTED_HELP : undefined);
-  if (contexts.some((c) => c.schema.type === 'boolean')) {
-    add(true);
-    add(false);
-  }
+  for (const { schema } of contexts) if (schema.const !== undefined) add(schema.const);
+  return values;
+}
+
+/** What completion offers for a value: the allowed values, and `true`/`false` for a boolean. */
+function enumValues(contexts: SchemaContext[]): AllowedValue[] {
+  const values = allowedValues(contexts);
+  if (contexts.some((c) => c.schema.type === 'boolean'))
+    for (const flag of [true, false]) if (!values.some((v) => v.value === flag)) values.push({ value: flag });
   return values;
 }
 

@@ -1,12 +1,14 @@
-// Hover in process: the field's title, description, allowed values or expected type, the `# src:`
-// provenance of its line, and the arm behind a key of `results`; the range is marked where it is expected.
+// Hover in process: the field's title, description, allowed values (the current one marked) or expected
+// type, the `# src:` provenance of its line, and the arm behind a key of `results`; the range is marked
+// where it is expected.
+import { readFileSync } from 'node:fs';
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hover, provenanceOnLine } from '../../../src/core/editor/hover';
 import { reviewFileSchemaValidator, type CompiledSchema } from '../../../src/core/schema/schema';
 import { parseYaml } from '../../../src/core/yaml/yamlDocument';
 import { block, caret, mark } from '../../support/caret';
-import { testSchema } from '../../support/editor';
+import { EXAMPLE, exampleReviewOpened, testSchema } from '../../support/editor';
 
 let schema: CompiledSchema;
 before(async () => {
@@ -53,22 +55,86 @@ function hoverAt(at: string, text = RECORD, on: CompiledSchema = schema) {
 }
 
 describe('hover', () => {
-  test("on a key: the title with the key, the description and the allowed values of the review's vocabulary", () => {
-    const info = hoverAt('gr‸oup: email');
-    assert.deepEqual(info, {
-      contents: [
-        '**Treatment condition** `group`',
-        'Which condition of the review this arm belongs to.',
-        'Allowed values:\n- `face-to-face`: Therapy in person.\n- `email`: Therapy by email.\n- `internet-program`: A self-help program online.',
-      ].join('\n\n'),
-      line: '    ⟦group⟧: email',
-    });
+  const GROUP_HOVER = [
+    '**Treatment condition** `group`',
+    'Which condition of the review this arm belongs to.',
+    'Allowed values:\n- `face-to-face` — Therapy in person.\n- **`email`** (current) — Therapy by email.\n- `internet-program` — A self-help program online.',
+  ].join('\n\n');
+
+  test("on a key: the title with the key, the description and the allowed values of the review's vocabulary, the current one marked", () => {
+    assert.deepEqual(hoverAt('gr‸oup: email'), { contents: GROUP_HOVER, line: '    ⟦group⟧: email' });
   });
 
   test('on a value: the same field, the value marked', () => {
-    const info = hoverAt('group: em‸ail');
-    assert.equal(info?.line, '    group: ⟦email⟧');
-    assert.match(info!.contents, /^\*\*Treatment condition\*\* `group`/);
+    assert.deepEqual(hoverAt('group: em‸ail'), { contents: GROUP_HOVER, line: '    group: ⟦email⟧' });
+  });
+
+  test('a value that is not allowed is said so, above the values that are; an empty value marks none', () => {
+    const typo = RECORD.replace('group: email', 'group: emial');
+    assert.equal(
+      hoverAt('group: em‸ial', typo)?.contents,
+      [
+        '**Treatment condition** `group`',
+        'Which condition of the review this arm belongs to.',
+        '`emial` is not one of the allowed values.',
+        'Allowed values:\n- `face-to-face` — Therapy in person.\n- `email` — Therapy by email.\n- `internet-program` — A self-help program online.',
+      ].join('\n\n'),
+    );
+    const empty = hoverAt('gr‸oup:', RECORD.replace('group: email', 'group:'))!.contents;
+    assert.doesNotMatch(empty, /current|not one of/);
+    assert.match(empty, /\n- `email` — Therapy by email\.\n/);
+    const long = hoverAt('gr‸oup', RECORD.replace('group: email', `group: ${'x'.repeat(80)}`))!.contents;
+    assert.ok(long.includes(`\n\n\`${'x'.repeat(59)}…\` is not one of the allowed values.\n\n`), long);
+    const number = hoverAt('sta‸tus', RECORD.replace('status: draft', 'status: 3'))!.contents;
+    assert.match(number, /\n\n`3` is not one of the allowed values\.\n\nAllowed values:\n- `draft` — /);
+  });
+
+  test('`NR` among the allowed values says it is not reported in the source, and is marked when it is the value', () => {
+    assert.equal(
+      hoverAt('design: r‸ct')?.contents,
+      '**Study design** `design`\n\nHow the trial allocated participants.\n\nAllowed values:\n- **`rct`** (current) — Individually randomized.\n- `cluster-rct` — Clusters randomized.\n- `NR` — Not reported in the source.',
+    );
+    const notReported = RECORD.replace('design: rct', 'design: NR');
+    assert.match(
+      hoverAt('design: N‸R', notReported)!.contents,
+      /\n- `cluster-rct` — Clusters randomized\.\n- \*\*`NR`\*\* \(current\) — Not reported in the source\.$/,
+    );
+  });
+
+  test('beside a number, `NR` says what it means, marked when it is the value; a number is never "not allowed"', () => {
+    const text = RECORD.replace('total_n: 53', 'total_n: NR');
+    assert.equal(
+      hoverAt('total_n: N‸R', text)?.contents,
+      '**Total n** `total_n`\n\nParticipants randomized.\n\nExpected: a whole number ≥ 1 or NR.\n\n**`NR`** (current) — Not reported in the source.\n\nSource: p. 3, Table 1',
+    );
+    assert.doesNotMatch(hoverAt('total_n: 5‸3')!.contents, /current|not one of/);
+    assert.doesNotMatch(
+      hoverAt('total_n: -‸3', RECORD.replace('total_n: 53', 'total_n: -3'))!.contents,
+      /not one of/,
+    );
+  });
+
+  test("the example review: every one of many values on a line of its own, the record's value marked", async () => {
+    const example = await exampleReviewOpened();
+    const record = readFileSync(`${EXAMPLE}/records/ek/preschl-2011.study.yaml`, 'utf8');
+    const group = hoverAt('group: em‸ail', record, example.schema)!.contents;
+    const values = group.slice(group.indexOf('Allowed values:\n')).split('\n').slice(1);
+    assert.equal(values.length, 8);
+    assert.ok(values.every((line) => line.startsWith('- `') || line.startsWith('- **`')));
+    assert.deepEqual(
+      values.filter((line) => line.includes('(current)')),
+      [
+        '- **`email`** (current) — Stand-alone: psychotherapy delivered by email (therapist writes to the patient).',
+      ],
+    );
+    const rater = hoverAt('rater: cl‸ient', record, example.schema)!.contents;
+    assert.match(
+      rater,
+      /\n- \*\*`client`\*\* \(current\) — Rated by the client \(patient\)\.\n- `therapist` — Rated by the therapist\.$/,
+    );
+    const design = hoverAt('design: r‸ct', record, example.schema)!.contents;
+    assert.match(design, /\n- \*\*`rct`\*\* \(current\) — Randomized controlled trial;/);
+    assert.match(design, /\n- `NR` — Not reported in the source\.$/);
   });
 
   test('a field without a vocabulary says what it expects', () => {
@@ -82,7 +148,7 @@ describe('hover', () => {
     );
     assert.equal(
       hoverAt('mean: 5.‸9, sd')?.contents,
-      '**Mean** `mean`\n\nMean score, or `NR`.\n\nExpected: a number or NR.',
+      '**Mean** `mean`\n\nMean score, or `NR`.\n\nExpected: a number or NR.\n\n`NR` — Not reported in the source.',
     );
     assert.equal(hoverAt('mean: 5.‸9, sd')?.line, '      online: { mean: ⟦5.9⟧, sd: 0.8, n: 25 }');
   });
@@ -91,7 +157,7 @@ describe('hover', () => {
     const key = hoverAt('to‸tal_n');
     assert.equal(
       key?.contents,
-      '**Total n** `total_n`\n\nParticipants randomized.\n\nExpected: a whole number ≥ 1 or NR.\n\nSource: p. 3, Table 1',
+      '**Total n** `total_n`\n\nParticipants randomized.\n\nExpected: a whole number ≥ 1 or NR.\n\n`NR` — Not reported in the source.\n\nSource: p. 3, Table 1',
     );
     assert.equal(key?.line, '⟦total_n⟧: 53   # src: p. 3, Table 1');
     assert.equal(hoverAt('total_n: 5‸3')?.line, 'total_n: ⟦53⟧   # src: p. 3, Table 1');
