@@ -69,8 +69,11 @@ export interface NextMissingFieldResult {
   position: Position;
   /** The end of the selection from `position`: a placeholder (`null`, `""`) that typing replaces. */
   selectionEnd?: Position;
-  /** Where a space is inserted first (`key:` has none after its colon, `key: # note` none before `#`). */
-  insertSpace?: Position;
+  /**
+   * What is written first: the blank a `key:` lacks after its colon (or `key: # note` before its `#`), or a
+   * missing key at its place; `position` is in the text after it.
+   */
+  edit?: { range: { start: Position; end: Position }; newText: string };
   /** Id path of the field, e.g. `arms[online].group`. */
   field: string;
   kind: 'missing' | 'empty';

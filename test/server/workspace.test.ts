@@ -330,10 +330,15 @@ describe('custom requests', () => {
     // `year:` has no blank after its colon: the client inserts one, and the cursor goes after it.
     assert.deepEqual(first, {
       position: { ...positionOf(text, '  year:\n', 7), character: 8 },
-      insertSpace: positionOf(text, '  year:\n', 7),
+      edit: {
+        range: { start: positionOf(text, '  year:\n', 7), end: positionOf(text, '  year:\n', 7) },
+        newText: ' ',
+      },
       field: 'citation.year',
       kind: 'empty',
       remaining: 2,
+      left: ['citation.year', 'outcomes[alliance-positive].rater'],
+      help: 'Year of publication of the main report.',
     });
     const second = await client.request<NextMissingFieldResult | null>('studyExtraction/nextMissingField', {
       uri,
@@ -347,6 +352,28 @@ describe('custom requests', () => {
       position: second.position,
     });
     assert.deepEqual(wrapped?.position, first.position);
+    // Previous Missing Field: the last one before the cursor, wrapping round to the record's last.
+    const back = await client.request<NextMissingFieldResult | null>('studyExtraction/nextMissingField', {
+      uri,
+      position: second.position,
+      backward: true,
+    });
+    assert.deepEqual(
+      [back?.field, back?.left],
+      ['citation.year', ['citation.year', 'outcomes[alliance-positive].rater']],
+    );
+    const backWrapped = await client.request<NextMissingFieldResult | null>(
+      'studyExtraction/nextMissingField',
+      {
+        uri,
+        position: { line: 0, character: 0 },
+        backward: true,
+      },
+    );
+    assert.deepEqual(
+      [backWrapped?.field, backWrapped?.left],
+      ['outcomes[alliance-positive].rater', ['outcomes[alliance-positive].rater', 'citation.year']],
+    );
     // Before a comment, never into it; a placeholder is selected so that typing replaces it.
     const commented = original
       .replace('  year: 2015', '  year:  # Year of publication of the main report.')
@@ -360,7 +387,7 @@ describe('custom requests', () => {
       },
     );
     assert.deepEqual(beforeComment?.position, positionOf(commented, '  year:  #', 8));
-    assert.equal(beforeComment.insertSpace, undefined);
+    assert.equal(beforeComment.edit, undefined);
     const placeholder = await client.request<NextMissingFieldResult | null>(
       'studyExtraction/nextMissingField',
       {

@@ -23,11 +23,13 @@ export async function nextMissingField(
     vscode.window.setStatusBarMessage('Study Extraction: every required field is filled.', 4000);
     return null;
   }
-  if (result.insertSpace) {
-    const at = new vscode.Position(result.insertSpace.line, result.insertSpace.character);
-    // The blank YAML needs between the colon (or a comment) and the value, as an edit the reviewer can undo.
-    const inserted = await editor.edit((edit) => edit.insert(at, ' '));
-    if (!inserted) return null;
+  if (result.edit) {
+    const { start, end } = result.edit.range;
+    const range = new vscode.Range(start.line, start.character, end.line, end.character);
+    // The blank YAML needs after a colon, or the missing key, as an edit the reviewer can undo.
+    const newText = result.edit.newText;
+    const applied = await editor.edit((edit) => edit.replace(range, newText));
+    if (!applied) return null;
   }
   const position = new vscode.Position(result.position.line, result.position.character);
   const end = result.selectionEnd
@@ -39,9 +41,14 @@ export async function nextMissingField(
     new vscode.Range(position, position),
     vscode.TextEditorRevealType.InCenterIfOutsideViewport,
   );
-  vscode.window.setStatusBarMessage(
-    `Study Extraction: ${result.field} is ${result.kind}; ${result.remaining} required field${result.remaining === 1 ? '' : 's'} left.`,
-    4000,
-  );
+  vscode.window.setStatusBarMessage(progressMessage(result), 8000);
   return result;
+}
+
+/** `Study Extraction: arms[f2f].n · 3 left: arms[f2f].n, results…, … — Randomized n: …` */
+function progressMessage(result: NextMissingFieldResult): string {
+  const shown = result.left.slice(0, 3).join(', ');
+  const more = result.left.length > 3 ? ', …' : '';
+  const help = result.help ? ` — ${result.help}` : '';
+  return `Study Extraction: ${result.field} · ${result.remaining} left: ${shown}${more}${help}`;
 }

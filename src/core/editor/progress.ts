@@ -1,32 +1,39 @@
-import type { Position, Range } from '../common/diagnostic';
+import type { Range, TextEdit } from '../common/diagnostic';
+import { NO_ANALYSED_FIELDS, RESULT_ALTERNATIVES, type AnalysedFields } from '../record/analysedFields';
 import { NOT_REPORTED } from '../record/model';
 import type { CompiledSchema } from '../schema/schema';
-import { type SchemaContext } from '../schema/schemaNavigator';
+import { firstSentence } from '../schema/schemaMessages';
+import { descriptionOf, type SchemaContext } from '../schema/schemaNavigator';
 import { isPlainObject } from '../common/values';
 import { valueSlot } from '../yaml/valueSlot';
 import { YamlLocator, type PathSegment, type YamlFile } from '../yaml/yamlDocument';
+import { insertField } from './fieldInsertion';
+import { fieldLines } from './scaffold';
 
-/** A required field that is absent or still empty. */
+/** A field to extract (required, or read by an analysis) that is absent or still empty. */
 export interface MissingField {
   path: PathSegment[];
   kind: 'missing' | 'empty';
   /**
-   * Where the cursor goes. For an empty value, where the value is typed: after `key: `, before any
-   * comment, or over a placeholder (`null`, `~`, `""`) so that typing replaces it; inside `[]`. For a missing
-   * field, the key of the object that lacks it.
+   * Where the cursor goes once `edit` is applied: where the value is typed. For an empty value: after
+   * `key: `, before any comment, or over a placeholder (`null`, `~`, `""`) so that typing replaces it;
+   * inside `[]`. For a missing field: after the `key: ` the edit writes at its place in schema order.
    */
   range: Range;
   /**
-   * A space to insert first, at `insert`, so that the typed value is separated from the colon (`key:`) or
-   * from a comment (`key: # note`); `range` is where the cursor goes once it is inserted.
+   * What is written first: the blank that separates the value from the colon (`key:`) or from a comment
+   * (`key: # note`), or the missing key itself (with the fields below it, for a result of an arm).
    */
-  insert?: Position;
+  edit?: TextEdit;
 }
 
 export interface RecordProgress {
-  /** Required fields present with a value (`NR` counts as filled: it is a finding). */
+  /** Fields to extract present with a value (`NR` counts as filled: it is a finding). */
   filled: number;
-  /** Required fields in the record as it stands (required inside each arm, outcome and result present). */
+  /**
+   * Fields to extract in the record as it stands: the required ones (inside each arm, outcome and result
+   * present) and those the review's analyses read (arm n, the compared arms' results).
+   */
   required: number;
   /** Values marked `NR` anywhere. */
   notReported: number;
@@ -39,14 +46,27 @@ function isEmpty(value: unknown): boolean {
   );
 }
 
-/** Walks the record with its schema and counts required fields filled, missing and `NR` values. */
-export function recordProgress(file: YamlFile, schema: CompiledSchema): RecordProgress {
+/** The first sentence of the field's description, for the status bar. */
+export function fieldHelp(schema: CompiledSchema, value: unknown, path: PathSegment[]): string | undefined {
+  const description = descriptionOf(schema.schemasAt(value, path));
+  return description ? firstSentence(description) : undefined;
+}
+
+/**
+ * Walks the record with its schema and counts the fields to extract, filled and missing, and `NR` values:
+ * the required fields, and those `analysed` says the review's analyses read.
+ */
+export function recordProgress(
+  file: YamlFile,
+  schema: CompiledSchema,
+  analysed: AnalysedFields = NO_ANALYSED_FIELDS,
+): RecordProgress {
   const progress: RecordProgress = { filled: 0, required: 0, notReported: 0, missing: [] };
   if (!file.usable) return progress;
   const value = isPlainObject(file.value) ? file.value : {};
   const locator = new YamlLocator(file);
   /** Where an empty value of the key at `keyRange` is typed. */
-  const emptyValue = (keyRange: Range): Pick<MissingField, 'range' | 'insert'> => {
+  const emptyValue = (keyRange: Range): Pick<MissingField, 'range' | 'edit'> => {
     const lineEnd = file.lines.lineEnd(keyRange.start.line);
     const afterKey = file.lines.offsetAt(keyRange.end);
     const colon = /^[ \t]*:/.exec(file.text.slice(afterKey, lineEnd));
@@ -60,7 +80,40 @@ export function recordProgress(file: YamlFile, schema: CompiledSchema): RecordPr
     }
     const insert = file.lines.positionAt(slot.space.at);
     const cursor = { line: insert.line, character: insert.character + (slot.space.cursorAfter ? 1 : 0) };
-    return { range: { start: cursor, end: cursor }, insert };
+    return {
+      range: { start: cursor, end: cursor },
+      edit: { range: { start: insert, end: insert }, newText: ' ' },
+    };
+  };
+  /** Where a key the object at `parent` lacks is written, with `lines` as its text. */
+  const missingKey = (
+    parent: PathSegment[],
+    name: string,
+    lines?: string[],
+  ): Pick<MissingField, 'range' | 'edit'> => {
+    const insertion = insertField(
+      file,
+      schema,
+      parent,
+      name,
+      lines ?? fieldLines(schema, value, parent, [name], 0),
+    );
+    if (insertion) return { range: { start: insertion.cursor, end: insertion.cursor }, edit: insertion.edit };
+    return { range: locator.containerRange(parent) };
+  };
+  const counted = new Set<string>();
+  /** Counts one field to extract: filled, or missing / empty with where it is typed. */
+  const count = (parent: PathSegment[], name: string, object: Record<string, unknown>, lines?: string[]) => {
+    const path = [...parent, name];
+    const key = JSON.stringify(path);
+    if (counted.has(key)) return;
+    counted.add(key);
+    progress.required++;
+    if (!(name in object)) {
+      progress.missing.push({ path, kind: 'missing', ...missingKey(parent, name, lines) });
+    } else if (isEmpty(object[name])) {
+      progress.missing.push({ path, kind: 'empty', ...emptyValue(locator.keyRange(path)) });
+    } else progress.filled++;
   };
 
   const walk = (node: unknown, contexts: SchemaContext[], path: PathSegment[], depth: number): void => {
@@ -74,30 +127,77 @@ export function recordProgress(file: YamlFile, schema: CompiledSchema): RecordPr
     }
     if (!isPlainObject(node)) return;
     const required = [...new Set(contexts.flatMap((c) => c.schema.required ?? []))];
-    for (const name of required) {
-      progress.required++;
-      const child = node[name];
-      if (!(name in node)) {
-        progress.missing.push({
-          path: [...path, name],
-          kind: 'missing',
-          range: locator.containerRange(path),
-        });
-      } else if (isEmpty(child)) {
-        progress.missing.push({
-          path: [...path, name],
-          kind: 'empty',
-          ...emptyValue(locator.keyRange([...path, name])),
-        });
-      } else progress.filled++;
-    }
+    for (const name of required) count(path, name, node);
     for (const [key, child] of Object.entries(node)) {
       walk(child, schema.navigator.propertySchemas(contexts, key, child), [...path, key], depth + 1);
     }
   };
   walk(value, schema.navigator.expand(schema.root, value), [], 0);
+  countAnalysed(value, analysed, count, progress);
+  // In the record's order: where each is written (fields written at one place keep their schema order).
+  const anchor = (m: MissingField) => m.edit?.range.start ?? m.range.start;
   progress.missing.sort(
-    (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
+    (a, b) => anchor(a).line - anchor(b).line || anchor(a).character - anchor(b).character,
   );
   return progress;
+}
+
+type Count = (parent: PathSegment[], name: string, object: Record<string, unknown>, lines?: string[]) => void;
+
+/**
+ * The fields the analyses read: each arm's n, and the results of the compared arms (or of the whole sample)
+ * in each analysed outcome. An empty `results:` is asked for arm by arm, not as one empty field.
+ */
+function countAnalysed(
+  record: Record<string, unknown>,
+  analysed: AnalysedFields,
+  count: Count,
+  progress: RecordProgress,
+): void {
+  const arms = (Array.isArray(record.arms) ? record.arms : []).map((arm) =>
+    isPlainObject(arm) ? arm : undefined,
+  );
+  if (analysed.armN) arms.forEach((arm, i) => arm && count(['arms', i], 'n', arm));
+  const outcomes = Array.isArray(record.outcomes) ? record.outcomes : [];
+  outcomes.forEach((outcome, i) => {
+    if (!isPlainObject(outcome) || typeof outcome.id !== 'string') return;
+    const read = analysed.outcomes.get(outcome.id);
+    if (!read) return;
+    const keys = read.wholeSample
+      ? ['all']
+      : [
+          ...new Set(
+            arms.flatMap((arm) =>
+              arm && typeof arm.id === 'string' && typeof arm.group === 'string' && read.groups.has(arm.group)
+                ? [arm.id]
+                : [],
+            ),
+          ),
+        ];
+    if (keys.length === 0) return;
+    const resultsPath = ['outcomes', i, 'results'];
+    if (outcome.results === undefined) return; // `results` itself is asked for first, at its place.
+    const results = isPlainObject(outcome.results) ? outcome.results : undefined;
+    if (!results) {
+      if (!isEmpty(outcome.results)) return;
+      // An empty `results:` is asked for arm by arm instead.
+      const at = progress.missing.findIndex((m) => JSON.stringify(m.path) === JSON.stringify(resultsPath));
+      if (at >= 0) progress.missing.splice(at, 1);
+    }
+    for (const key of keys) {
+      const result = results?.[key];
+      if (!isPlainObject(result)) {
+        if (result !== undefined && !isEmpty(result)) continue;
+        count(resultsPath, key, results ?? {}, [`${key}:`, ...read.fields.map((f) => `  ${f}:`)]);
+        // The fields of a result still to be written count as well.
+        progress.required += read.fields.length - 1;
+        continue;
+      }
+      for (const field of read.fields) {
+        const alternatives = RESULT_ALTERNATIVES[field] ?? [];
+        if (alternatives.some((a) => !isEmpty(result[a]))) continue;
+        count([...resultsPath, key], field, result);
+      }
+    }
+  });
 }

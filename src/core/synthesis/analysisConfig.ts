@@ -3,6 +3,7 @@
 import type { Diagnostic } from '../common/diagnostic';
 import { isPlainObject } from '../common/values';
 import type { PathSegment, YamlFile, YamlLocator } from '../yaml/yamlDocument';
+import type { AnalysedFields, AnalysedOutcome } from '../record/analysedFields';
 import { MEASURE_OUTCOME_TYPE, MEASURES, type Measure } from './stats/effectSize';
 import type { CiMethod, Model, Tau2Method } from './stats/pooling';
 
@@ -81,6 +82,28 @@ export function readAnalyses(raw: readonly unknown[]): ParsedAnalysis[] {
       },
     };
   });
+}
+
+const RESULT_FIELDS = {
+  continuous: ['mean', 'sd', 'n'],
+  dichotomous: ['events', 'n'],
+  correlation: ['r', 'n'],
+} as const;
+
+/** What the runnable analyses read of a record: arm n, and per outcome the result fields of the arms compared. */
+export function analysedFields(analyses: readonly ParsedAnalysis[]): AnalysedFields {
+  const outcomes = new Map<string, AnalysedOutcome>();
+  for (const { config } of analyses) {
+    if (!config) continue;
+    const type = MEASURE_OUTCOME_TYPE[config.measure];
+    const known = outcomes.get(config.outcome);
+    outcomes.set(config.outcome, {
+      groups: new Set([...(known?.groups ?? []), ...config.experimental, ...config.control]),
+      wholeSample: (known?.wholeSample ?? false) || type === 'correlation',
+      fields: [...new Set([...(known?.fields ?? []), ...RESULT_FIELDS[type]])],
+    });
+  }
+  return { armN: outcomes.size > 0, outcomes };
 }
 
 /** What the records use: outcome ids with their types, and arm groups. */

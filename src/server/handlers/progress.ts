@@ -1,5 +1,6 @@
 // Extraction progress (status bar, dashboard) and Next Missing Field.
-import { recordProgress } from '../../core/editor/progress';
+import { fieldHelp, recordProgress } from '../../core/editor/progress';
+import { analysedFields, readAnalyses } from '../../core/synthesis/analysisConfig';
 import { toIdPath } from '../../core/record/idPath';
 import type { ReviewWorkspace } from '../../core/workspace/reviewWorkspace';
 import type { ProgressResult, RecordProgressInfo } from '../../shared/protocol';
@@ -42,7 +43,9 @@ export function registerProgress(context: ServerContext): void {
       const governed = await context.schemaOf(document);
       if (!governed) return null;
       const file = context.parsedDocument(document);
-      const { missing } = recordProgress(file, governed.schema);
+      const review = await governed.session.current();
+      const analysed = analysedFields(readAnalyses(review.config.synthesis.analyses));
+      const { missing } = recordProgress(file, governed.schema, analysed);
       if (missing.length === 0) return null;
       const after = (p: { line: number; character: number }) =>
         p.line > position.line || (p.line === position.line && p.character > position.character);
@@ -59,12 +62,15 @@ export function registerProgress(context: ServerContext): void {
       return {
         position: next.range.start,
         ...(selects ? { selectionEnd: next.range.end } : {}),
-        ...(next.insert ? { insertSpace: next.insert } : {}),
+        ...(next.edit ? { edit: next.edit } : {}),
         field: toIdPath(file.value, next.path),
         kind: next.kind,
         remaining: missing.length,
         left: ordered.map((m) => toIdPath(file.value, m.path)),
+        ...withHelp(fieldHelp(governed.schema, file.value, next.path)),
       };
     },
   );
 }
+
+const withHelp = (help: string | undefined) => (help ? { help } : {});

@@ -3,9 +3,10 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { recordProgress, type MissingField } from '../../../src/core/editor/progress';
+import { analysedFields, readAnalyses } from '../../../src/core/synthesis/analysisConfig';
 import type { CompiledSchema } from '../../../src/core/schema/schema';
 import { parseYaml } from '../../../src/core/yaml/yamlDocument';
-import { block, mark } from '../../support/caret';
+import { applyEdits, block, mark } from '../../support/caret';
 import { testSchema } from '../../support/editor';
 
 let schema: CompiledSchema;
@@ -49,47 +50,130 @@ describe('recordProgress', () => {
     ]);
   });
 
-  test('a missing field is found at the key or the first line of the object that lacks it', () => {
+  /** The text once a missing field's edit is applied, with the cursor marked. */
+  const written = (text: string, field: MissingField) => {
+    const edited = field.edit ? applyEdits(text, [field.edit]) : text;
+    return mark(edited, [field.range]);
+  };
+
+  test('a missing field is written at its place in schema order, the cursor where its value goes', () => {
     const { missing } = recordProgress(parseYaml(RECORD), schema);
-    assert.equal(
-      mark(
-        RECORD,
-        missing.map((m) => m.range),
-      ),
-      block(`
-        study: s-2020
-        reviewer: ek
-        status: draft
-        ⟦citation⟧:
-          authors: [A]
-        arms:
-          - id: a
-            group: email
-            n: NR
-          - ⟦⟦label: B⟧⟧
-        outcomes:
-          - ⟦id: o⟧
-            type: continuous
-            results:
-              a: { mean: NR, sd: 1, n: 20 }
-      `),
-    );
+    const [year, armId, armGroup, instrument] = missing;
+    assert.match(written(RECORD, year!), /^citation:\n {2}authors: \[A\]\n {2}year: ⟦⟧\narms:/m);
+    // Before the first key of a list item, which moves down a line.
+    assert.match(written(RECORD, armId!), /^ {2}- id: ⟦⟧\n {4}label: B\noutcomes:/m);
+    assert.match(written(RECORD, armGroup!), /^ {2}- label: B\n {4}group: ⟦⟧\noutcomes:/m);
+    assert.match(written(RECORD, instrument!), /^ {4}type: continuous\n {4}instrument: ⟦⟧\n {4}results:/m);
+    for (const field of missing) {
+      const after = parseYaml(applyEdits(RECORD, [field.edit!]));
+      assert.deepEqual(after.diagnostics, [], field.path.join('.'));
+    }
   });
 
-  test('a field missing at the top is found at the first key', () => {
-    const { missing } = recordProgress(parseYaml('study: s-2020\nreviewer: ek\nstatus: draft\n'), schema);
+  test('fields missing at the top go after the last one before them; missing at one place, in schema order', () => {
+    const text = 'study: s-2020\nreviewer: ek\nstatus: draft\n';
+    const { missing } = recordProgress(parseYaml(text), schema);
     assert.deepEqual(paths(missing), [
       ['citation', 'missing'],
       ['arms', 'missing'],
       ['outcomes', 'missing'],
     ]);
     assert.equal(
-      mark(
-        'study: s-2020\nreviewer: ek\nstatus: draft\n',
-        missing.map((m) => m.range),
-      ),
-      '⟦⟦⟦study⟧⟧⟧: s-2020\nreviewer: ek\nstatus: draft\n',
+      written(text, missing[0]!),
+      'study: s-2020\nreviewer: ek\nstatus: draft\ncitation:\n  authors: ⟦⟧\n  year:\n',
     );
+    assert.equal(
+      written(
+        'study: s-2020\nstatus: draft # to do\n',
+        recordProgress(parseYaml('study: s-2020\nstatus: draft # to do\n'), schema).missing[0]!,
+      ),
+      'study: s-2020\nreviewer: ⟦⟧\nstatus: draft # to do\n',
+    );
+  });
+
+  test('a flow mapping gets the missing key inside its braces', () => {
+    const text = 'study: s-2020\nreviewer: ek\nstatus: draft\ncitation: { authors: [A] }\n';
+    const year = recordProgress(parseYaml(text), schema).missing.find(
+      (m) => m.path.join('.') === 'citation.year',
+    )!;
+    assert.equal(
+      written(text, year),
+      'study: s-2020\nreviewer: ek\nstatus: draft\ncitation: { authors: [A], year: ⟦⟧ }\n',
+    );
+  });
+
+  describe("the fields the review's analyses read", () => {
+    const analysed = analysedFields(
+      readAnalyses([
+        { id: 'smd', outcome: 'o', measure: 'SMD', experimental: ['email'], control: ['face-to-face'] },
+      ]),
+    );
+    const text = block(`
+      study: s-2020
+      reviewer: ek
+      status: draft
+      citation: { authors: [A], year: 2020 }
+      arms:
+        - id: online
+          group: email
+        - id: f2f
+          group: face-to-face
+          n: 28
+        - id: wait
+          group: telephone
+      outcomes:
+        - id: o
+          type: continuous
+          instrument: WAI
+          results:
+        - id: other
+          type: continuous
+          instrument: WAI
+          results: {}
+    `);
+
+    test("arm n and the compared arms' results, asked for arm by arm under an empty `results:`", () => {
+      const progress = recordProgress(parseYaml(text), schema, analysed);
+      assert.deepEqual(paths(progress.missing), [
+        ['arms.0.n', 'missing'],
+        ['arms.2.n', 'missing'],
+        ['outcomes.0.results.online', 'missing'],
+        ['outcomes.0.results.f2f', 'missing'],
+      ]);
+      // Required: 6 of the record, 2 of the citation, 2 of each arm, 4 of each outcome, all filled but the
+      // first outcome's results; read: 3 arm n (one filled), mean, sd and n of 2 arms.
+      assert.equal(progress.required, 22 + 3 + 6);
+      assert.equal(progress.filled, 21 + 1);
+      const online = progress.missing[2]!;
+      assert.match(
+        written(text, online),
+        /^ {4}results:\n {6}online:\n {8}mean: ⟦⟧\n {8}sd:\n {8}n:\n {2}- id: other$/m,
+      );
+      const after = parseYaml(applyEdits(text, [online.edit!]));
+      assert.deepEqual(after.diagnostics, []);
+      assert.deepEqual((after.value as { outcomes: { results: unknown }[] }).outcomes[0]!.results, {
+        online: { mean: null, sd: null, n: null },
+      });
+    });
+
+    test('a result lacks only what it does not give: an SE stands in for the SD', () => {
+      const filled = text.replace(
+        '    results:\n  - id: other',
+        '    results:\n      online: { mean: 5.1, se: 0.2 }\n      f2f:\n        mean: 5.3\n        sd:\n        n: 28\n  - id: other',
+      );
+      const progress = recordProgress(parseYaml(filled), schema, analysed);
+      assert.deepEqual(paths(progress.missing).slice(2), [
+        ['outcomes.0.results.online.n', 'missing'],
+        ['outcomes.0.results.f2f.sd', 'empty'],
+      ]);
+      assert.match(written(filled, progress.missing[2]!), /online: \{ mean: 5\.1, se: 0\.2, n: ⟦⟧ \}/);
+    });
+
+    test('without analyses nothing beyond the required fields is asked for', () => {
+      assert.deepEqual(paths(recordProgress(parseYaml(text), schema).missing), [
+        ['outcomes.0.results', 'empty'],
+      ]);
+    });
   });
 
   test('an empty value or an empty list is still to be filled; `NR` is a finding', () => {
@@ -119,17 +203,13 @@ describe('recordProgress', () => {
 
   describe('an empty value is typed where it goes, and the record still parses', () => {
     const head = 'study: s-2020\nreviewer: ek\n';
-    /** Applies the inserted blank, then types `typed` over the range, as the command and the reviewer do. */
+    /** Applies the field's edit, then types `typed` over the range, as the command and the reviewer do. */
     const typeInto = (text: string, field: MissingField, typed: string): string => {
-      const lines = parseYaml(text).lines;
-      const inserted = field.insert
-        ? `${text.slice(0, lines.offsetAt(field.insert))} ${text.slice(lines.offsetAt(field.insert))}`
-        : text;
-      // The range is on the key's line, after the blank: the line starts where it did.
-      const lineStart = lines.offsetAt({ line: field.range.start.line, character: 0 });
-      const from = lineStart + field.range.start.character;
-      const to = lineStart + field.range.end.character;
-      return inserted.slice(0, from) + typed + inserted.slice(to);
+      const edited = field.edit ? applyEdits(text, [field.edit]) : text;
+      const lines = parseYaml(edited).lines;
+      const from = lines.offsetAt(field.range.start);
+      const to = lines.offsetAt(field.range.end);
+      return edited.slice(0, from) + typed + edited.slice(to);
     };
     const cases: [string, string, string][] = [
       ['status:', 'draft', 'status: draft'],
@@ -205,6 +285,7 @@ describe('recordProgress', () => {
       empty.missing.map((m) => m.path.join('.')),
       ['study', 'reviewer', 'status', 'citation', 'arms', 'outcomes'],
     );
+    assert.equal(written('', empty.missing[0]!), 'study: ⟦⟧\n');
     const tooDeep = parseYaml(`a: ${'['.repeat(100)}${']'.repeat(100)}\n`);
     assert.equal(tooDeep.usable, false);
     assert.deepEqual(recordProgress(tooDeep, schema), {
