@@ -1,6 +1,6 @@
 // A new study record, as both the editor's New Study Record and `study-extract new` make it.
 import { recordPath } from './recordTemplate';
-import type { Review } from './review';
+import { REVIEW_FILE, type Review } from './review';
 import { scaffoldRecord } from '../editor/scaffold';
 
 const STUDY_ID = /^[a-z0-9][a-z0-9._-]*$/;
@@ -30,10 +30,37 @@ export function newRecord(
 ): { path: string; text: string } | { error: string } {
   const problem = studyIdProblem(study) ?? reviewerIdProblem(reviewer);
   if (problem) return { error: problem };
-  if (!review.template?.hasStudy)
-    return { error: 'The records template of review.yaml has no {study}; fix it first.' };
+  const refused = templateRefusal(review);
+  if (refused || !review.template) return { error: refused ?? NO_LAYOUT };
   return {
     path: recordPath(review.template, reviewer, study),
     text: scaffoldRecord(review.schema, study, reviewer, review.config.version),
   };
+}
+
+const NO_STUDY = 'The records template of review.yaml has no {study}; fix it first.';
+const NO_REVIEWER =
+  "The records template of review.yaml has no {reviewer}: the two reviewers' records of a study could not be told apart; fix it first.";
+const NO_LAYOUT =
+  'The records template of review.yaml cannot lay out records (see the problems of review.yaml); fix it first.';
+
+/**
+ * Why the review's records template cannot place a new record, in the words of the review's own check of
+ * review.yaml (a template it refuses lists no records, and a record made by it would not be read).
+ */
+function templateRefusal(review: Review): string | undefined {
+  const problems = (review.fileDiagnostics.get(REVIEW_FILE) ?? []).filter((d) => d.severity === 'error');
+  const has = (code: string) => problems.some((d) => d.code === code);
+  if ((review.template && !review.template.hasStudy) || has('template-missing-study')) return NO_STUDY;
+  if ((review.template && !review.template.hasReviewer) || has('template-missing-reviewer'))
+    return NO_REVIEWER;
+  if (review.template) return undefined;
+  const layout = problems.find(
+    (d) =>
+      d.code === 'template-invalid' ||
+      (d.code === 'outside-review' && d.message.startsWith('The records folder')),
+  );
+  if (!layout) return NO_LAYOUT;
+  const reason = layout.message.replace(/\s*No record is checked until it is fixed\.$/, '');
+  return `${reason} Fix the records template of review.yaml first.`;
 }
