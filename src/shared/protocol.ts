@@ -24,6 +24,8 @@ export const Methods = {
 export interface ProgressParams {
   /** One record; omitted for every record of every review. */
   uri?: string;
+  /** Adds each review's studies × reviewers matrix (the Show Extraction Progress panel). */
+  matrix?: boolean;
 }
 
 export interface RecordProgressInfo {
@@ -51,6 +53,8 @@ interface ReviewProgress {
     notReported: number;
     errors: number;
   };
+  /** Asked for with `matrix`: the whole review's matrix, and the URI of each record file it names. */
+  matrix?: import('../core/workspace/progressMatrix').ProgressMatrix & { uris: Record<string, string> };
 }
 
 export interface ProgressResult {

@@ -48,6 +48,7 @@ import {
 } from '../synthesis/viewModel';
 import { parseYaml, valueOnlyFile, YamlLocator } from '../yaml/yamlDocument';
 import { checkRecordWithValue, mergeUsage, reviewUsageDiagnostics, usageOf, type RecordUsage } from './check';
+import { progressMatrix, type ProgressMatrix } from './progressMatrix';
 
 export interface WorkspaceOptions {
   /** Whether the review's own schema may be compiled (an untrusted folder gets the bundled one). */
@@ -114,6 +115,8 @@ export interface ReviewProgressSummary {
     notReported: number;
     errors: number;
   };
+  /** The studies × reviewers matrix, when asked for. */
+  matrix?: ProgressMatrix;
 }
 
 /** Where a study's record (the consensus first) starts, or one of its outcomes. */
@@ -486,30 +489,52 @@ export class ReviewWorkspace {
     await (this.indexing ?? this.checkAll());
   }
 
-  /** Required fields filled per record, from the last check (open files as they are now). */
-  async progress(relativePath?: string): Promise<ReviewProgressSummary> {
+  /**
+   * Required fields filled per record, from the last check (open files as they are now); with `matrix`,
+   * also the studies × reviewers matrix of the whole review (progressMatrix.ts).
+   */
+  async progress(relativePath?: string, options: { matrix?: boolean } = {}): Promise<ReviewProgressSummary> {
     await this.whenIndexed();
     await this.refreshOpenFiles();
     const review = await this.current();
     const records: RecordProgressSummary[] = [];
+    const matrixRecords: RecordProgressSummary[] = [];
     for (const record of await this.records()) {
-      if (relativePath !== undefined && record.path !== relativePath) continue;
+      const listed = relativePath === undefined || record.path === relativePath;
+      if (!listed && !options.matrix) continue;
       const state = this.recordStates.get(record.path);
-      if (!state || state.text === undefined) continue;
+      if (!state) continue;
       // Totals need no positions: the data was read fast and errors come from the last check.
-      state.progress ??= recordProgress(valueOnlyFile(state.text, state.value), review.schema);
-      records.push({
+      if (state.text !== undefined)
+        state.progress ??= recordProgress(valueOnlyFile(state.text, state.value), review.schema);
+      const summary: RecordProgressSummary = {
         path: record.path,
         study: record.study,
         reviewer: record.reviewer,
         status: state.status,
-        filled: state.progress.filled,
-        required: state.progress.required,
-        notReported: state.progress.notReported,
+        filled: state.progress?.filled ?? 0,
+        required: state.progress?.required ?? 0,
+        notReported: state.progress?.notReported ?? 0,
         errors: state.errors,
-      });
+      };
+      // A file that cannot be read has no fields to count, but it is a study's record all the same.
+      if (options.matrix) matrixRecords.push(summary);
+      if (listed && state.text !== undefined) records.push(summary);
     }
     const sum = (f: (r: RecordProgressSummary) => number) => records.reduce((s, r) => s + f(r), 0);
+    const matrix = options.matrix
+      ? progressMatrix({
+          reviewers: review.config.reviewers,
+          consensus: review.config.consensus,
+          records: matrixRecords,
+          studies: [...this.studies.values()].map((comparison) => ({
+            study: comparison.study,
+            state: comparison.state,
+            openDisagreements:
+              comparison.state === 'compared' ? unresolvedDisagreements(comparison).length : 0,
+          })),
+        })
+      : undefined;
     return {
       title: review.config.title,
       records,
@@ -521,6 +546,7 @@ export class ReviewWorkspace {
         notReported: sum((r) => r.notReported),
         errors: sum((r) => r.errors),
       },
+      ...(matrix ? { matrix } : {}),
     };
   }
 

@@ -2,6 +2,7 @@
 import { fieldHelp, recordProgress } from '../../core/editor/progress';
 import { analysedFields, readAnalyses } from '../../core/synthesis/analysisConfig';
 import { toIdPath } from '../../core/record/idPath';
+import type { ProgressMatrix } from '../../core/workspace/progressMatrix';
 import type { ReviewWorkspace } from '../../core/workspace/reviewWorkspace';
 import type { ProgressResult, RecordProgressInfo } from '../../shared/protocol';
 import { Requests } from '../../shared/requests';
@@ -12,22 +13,27 @@ import { pathToUri, uriToPath } from '../overlayFileSystem';
 export function registerProgress(context: ServerContext): void {
   const { connection, reviews } = context;
 
-  onCustomRequest(connection, Requests.progress, { uri: 'string?' }, async (params) => {
+  onCustomRequest(connection, Requests.progress, { uri: 'string?', matrix: 'boolean?' }, async (params) => {
     const wanted = params.uri ? uriToPath(params.uri) : undefined;
     const result: ProgressResult = { reviews: [] };
     const targets = wanted
       ? [await reviews.sessionOf(wanted)].filter((s): s is ReviewWorkspace => !!s)
       : reviews.workspaces();
     for (const workspace of targets) {
-      const progress = await workspace.progress(wanted ? workspace.relative(wanted) : undefined);
+      const { matrix, ...progress } = await workspace.progress(
+        wanted ? workspace.relative(wanted) : undefined,
+        { matrix: params.matrix === true },
+      );
+      const uriOf = (path: string) => context.clientUriOf(workspace.absolute(path));
       result.reviews.push({
         rootUri: pathToUri(workspace.root),
         title: progress.title,
         records: progress.records.map((record): RecordProgressInfo => ({
-          uri: context.clientUriOf(workspace.absolute(record.path)),
+          uri: uriOf(record.path),
           ...record,
         })),
         totals: progress.totals,
+        ...(matrix ? { matrix: { ...matrix, uris: recordUris(matrix, uriOf) } } : {}),
       });
     }
     return result;
@@ -74,3 +80,11 @@ export function registerProgress(context: ServerContext): void {
 }
 
 const withHelp = (help: string | undefined) => (help ? { help } : {});
+
+/** The client URI of every record the matrix names: a click in the panel opens the file by it. */
+function recordUris(matrix: ProgressMatrix, uriOf: (path: string) => string): Record<string, string> {
+  const paths = matrix.rows.flatMap((row) =>
+    row.cells.flatMap((cell) => ('path' in cell ? [cell.path] : [])),
+  );
+  return Object.fromEntries(paths.map((path) => [path, uriOf(path)]));
+}
