@@ -1,5 +1,6 @@
 // The commands: New Study Record creates a valid record from the review's schema; Next Missing Field
-// moves the cursor to the first empty required field.
+// moves the cursor to the first empty required field; Show Extraction Progress opens the studies ×
+// reviewers matrix, which follows an unsaved edit and opens a record from its cell.
 import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
@@ -8,6 +9,7 @@ import {
   diagnosticsOf,
   fileUri,
   hasCode,
+  replaceInDocument,
   revertAndCloseAll,
   TEST_TIMEOUT_MS,
   waitForDiagnostics,
@@ -18,6 +20,23 @@ interface NextMissingField {
   field: string;
   kind: 'missing' | 'empty';
   remaining: number;
+}
+
+type Cell = { state: 'missing' } | { state: 'complete' | 'draft'; path: string };
+interface ProgressHandle {
+  panel: vscode.WebviewPanel;
+  refresh(): Promise<{
+    rows: number;
+    result: {
+      reviews: {
+        matrix?: {
+          columns: { reviewer: string }[];
+          rows: { study: string; cells: Cell[]; missing: number; drafts: number; comparison: string }[];
+        };
+      }[];
+    };
+  }>;
+  openRecord(path: string): Promise<vscode.TextEditor | undefined>;
 }
 
 /** The line numbers of keys whose value is empty and that have no nested lines: empty leaf fields. */
@@ -173,6 +192,54 @@ describe('Commands', function () {
         () => undefined,
         () => undefined,
       );
+    }
+  });
+
+  it('Show Extraction Progress opens the studies × reviewers matrix, follows an unsaved edit, opens a record from its cell', async () => {
+    const handle = await vscode.commands.executeCommand<ProgressHandle>('studyExtraction.showProgress');
+    assert.ok(handle?.panel, 'the command returned no panel');
+    assert.equal(handle.panel.viewType, 'studyExtraction.progress');
+    assert.ok(handle.panel.visible, 'the panel is not shown');
+    try {
+      const drawn = await handle.refresh();
+      const matrix = drawn.result.reviews[0]?.matrix;
+      assert.ok(matrix, 'no matrix in the reply');
+      assert.deepEqual(
+        matrix.columns.map((c) => c.reviewer),
+        ['ek', 'mk', 'consensus'],
+      );
+      assert.equal(drawn.rows, matrix.rows.length, 'the page drew one row per study');
+      const meyer = () => matrix.rows.find((r) => r.study === 'meyer-2015');
+      assert.deepEqual(
+        meyer()?.cells.map((c) => c.state),
+        ['complete', 'draft', 'missing'],
+      );
+      assert.equal(meyer()?.comparison, 'blinded');
+      // Most work left first: no study without a missing record or a draft comes before meyer-2015.
+      const before = matrix.rows.slice(0, matrix.rows.indexOf(meyer()!));
+      assert.ok(
+        before.every((r) => r.missing + r.drafts > 0),
+        before.map((r) => r.study).join(', '),
+      );
+
+      const draft = 'records/mk/meyer-2015.study.yaml';
+      const document = await vscode.workspace.openTextDocument(fileUri(draft));
+      await replaceInDocument(document, 'status: draft', 'status: complete');
+      const edited = (await handle.refresh()).result.reviews[0]!.matrix!;
+      const row = edited.rows.find((r) => r.study === 'meyer-2015')!;
+      assert.equal(row.drafts, 0, 'the unsaved status is not in the matrix');
+      assert.equal(row.comparison, 'compared');
+
+      const editor = await handle.openRecord(draft);
+      assert.equal(editor?.document.uri.fsPath, fileUri(draft).fsPath);
+      assert.equal(
+        await handle.openRecord('records/../review.yaml'),
+        undefined,
+        'a path no cell names opened',
+      );
+    } finally {
+      handle.panel.dispose();
+      await revertAndCloseAll();
     }
   });
 });

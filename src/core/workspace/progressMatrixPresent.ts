@@ -67,8 +67,10 @@ function headerCell(column: MatrixColumn): ElementNode {
 function recordCell(cell: MatrixCell, column: MatrixColumn, study: string): ElementNode {
   const state = cellStateText(cell, column);
   const content = [
-    textEl('span', { class: 'mark', 'aria-hidden': 'true' }, MARKS[cell.state]),
-    textEl('span', { class: 'state' }, state),
+    el('span', { class: 'label' }, [
+      textEl('span', { class: 'mark', 'aria-hidden': 'true' }, MARKS[cell.state]),
+      textEl('span', { class: 'state' }, state),
+    ]),
   ];
   if (cell.state === 'missing')
     return el('td', { class: `cell missing ${column.role}` }, [el('span', { class: 'record' }, content)]);
@@ -102,6 +104,21 @@ export function progressMatrixTable(matrix: ProgressMatrix): ElementNode {
   );
   return el('div', { class: 'table-wrap' }, [
     el('table', { class: 'progress' }, [el('thead', {}, [head]), el('tbody', {}, rows)]),
+  ]);
+}
+
+/** A review's part of the progress panel: its title, the summary line, then the table. */
+export function progressMatrixSection(
+  title: string,
+  matrix: ProgressMatrix,
+  attrs: ElementNode['attrs'] = {},
+): ElementNode {
+  return el('section', { class: 'review', ...attrs }, [
+    textEl('h2', {}, title),
+    textEl('p', { class: 'summary' }, progressSummaryText(matrix.summary)),
+    matrix.rows.length > 0
+      ? progressMatrixTable(matrix)
+      : textEl('p', { class: 'empty' }, 'No study records yet: New Study Record creates the first.'),
   ]);
 }
 
