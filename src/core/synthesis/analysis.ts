@@ -1,7 +1,8 @@
 // Runs the analyses of review.yaml over the extracted records: decides which record speaks for each study
 // (DESIGN §4), turns its arms into one effect size per study, pools them and splits them into subgroups.
 // Every study is either included or listed as excluded with the reason.
-import { yamlValue } from '../yaml/yamlDocument';
+import { fastYamlValue, parseYaml } from '../yaml/yamlDocument';
+import type { Diagnostic } from '../common/diagnostic';
 import type { ReviewFileSystem } from '../review/fileSystem';
 import type { Review } from '../review/review';
 import { listRecords } from '../review/review';
@@ -42,6 +43,7 @@ import {
 } from './stats/effectSize';
 import { pool, subgroupDifferences, type PooledResult, type PoolResult } from './stats/pooling';
 import { pomp, summarizePomp, type PompGroupSummary, type PompValue } from './stats/pomp';
+import { recordProblemText, usableRecords } from './characteristics';
 
 type Obj = Record<string, unknown>;
 
@@ -59,6 +61,53 @@ export interface StudyRecord {
   path: string;
   value: Obj | undefined;
   status: string | undefined;
+  /**
+   * Why the record cannot be used, said after its path: "does not parse (YAML syntax error at line 12)".
+   * Such a record is unreadable to the synthesis, whatever `value` holds.
+   */
+  problem?: string;
+}
+
+/** Codes of the problems that leave a record without data (it is too large, not text, …). */
+const UNREADABLE_CODES = new Set([
+  'file-too-large',
+  'not-text',
+  'too-deep',
+  'alias-limit',
+  'too-many-entries',
+]);
+
+/**
+ * A record as the synthesis reads it, from its data and the diagnostics of reading (or checking) its text:
+ * a record with a YAML syntax error does not parse, and the data a partial parse left is not used.
+ */
+export function studyRecordOf(
+  found: { path: string; reviewer?: string },
+  data: unknown,
+  diagnostics: readonly Diagnostic[],
+): StudyRecord {
+  const problem = readingProblem(diagnostics);
+  const value = problem === undefined && isPlainObject(data) ? data : undefined;
+  return {
+    reviewer: found.reviewer ?? '',
+    path: found.path,
+    value,
+    status: value && typeof value.status === 'string' ? value.status : undefined,
+    ...(problem !== undefined ? { problem } : {}),
+  };
+}
+
+function readingProblem(diagnostics: readonly Diagnostic[]): string | undefined {
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  const syntax = errors
+    .filter((d) => d.code === 'yaml-syntax')
+    .sort(
+      (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
+    )[0];
+  // Core counts lines from 0; what a reader is shown counts from 1.
+  if (syntax) return `does not parse (YAML syntax error at line ${syntax.range.start.line + 1})`;
+  const unreadable = errors.find((d) => UNREADABLE_CODES.has(String(d.code)));
+  return unreadable ? `cannot be read (${unreadable.message.replace(/\.$/, '')})` : undefined;
 }
 
 /** Arm-level input of one side of a comparison, after conversions and combination. */
@@ -188,14 +237,11 @@ export async function loadStudies(
   const load = async (found: { path: string; reviewer?: string }): Promise<StudyRecord | undefined> => {
     const text = await read(found);
     if (text === undefined) return undefined;
-    const data = yamlValue(text);
-    const value = isPlainObject(data) ? data : undefined;
-    return {
-      reviewer: found.reviewer ?? '',
-      path: found.path,
-      value,
-      status: value && typeof value.status === 'string' ? value.status : undefined,
-    };
+    // The fast reader reads clean records; the others are parsed with positions, to place a syntax error.
+    const fast = fastYamlValue(text);
+    if (fast) return studyRecordOf(found, fast.value, []);
+    const file = parseYaml(text);
+    return studyRecordOf(found, file.usable ? file.value : undefined, file.diagnostics);
   };
   for (const [study, group] of groupByStudy(review, records)) {
     const reviewers = (await Promise.all(group.reviewers.map(load))).filter((r): r is StudyRecord => !!r);
@@ -310,16 +356,23 @@ const names = (records: readonly { reviewer: string }[]) => records.map((r) => r
 /** The record that speaks for the study in this analysis, or why none does. */
 function speakingRecord(study: StudyRecords, analysis: AnalysisConfig, tolerance: number): Spoken {
   // Blinding hides nothing here: a study whose records are not both complete is excluded either way.
-  const classified = speaker(study, {
+  const classified = speaker(usableRecords(study), {
     blind: false,
     compare: (a, b) => ({ disagreements: readDisagreements(a.value, b.value, analysis, tolerance) }),
   });
   if (classified.speaks) return { record: classified.speaks.record.value, source: classified.speaks.source };
   if (classified.consensus.state === 'unreadable')
     return {
-      reason: `its consensus record (${classified.consensus.record.path}) cannot be read as a YAML mapping`,
+      reason:
+        recordProblemText(classified.consensus.record, true) ??
+        `its consensus record (${classified.consensus.record.path}) cannot be read as a YAML mapping`,
     };
   const reviewers = classified.reviewers;
+  // A record that exists but does not parse is the reason, before what its partner lacks.
+  const broken = (reviewers.records as readonly StudyRecord[])
+    .map((r) => recordProblemText(r))
+    .filter((t): t is string => t !== undefined);
+  if (broken.length > 0) return { reason: broken.join('; ') };
   switch (reviewers.kind) {
     case 'none':
       return { reason: 'no record' };

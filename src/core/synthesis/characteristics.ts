@@ -134,6 +134,27 @@ function differences(a: Shown, b: Shown, tolerance: number): string[] {
 
 const names = (records: StudyRecord[]) => records.map((r) => r.reviewer).join(' and ');
 
+/**
+ * The study's records as the synthesis uses them: a record with a `problem` (a YAML syntax error, …) is
+ * unreadable, whatever data a partial parse left in it, so that no value of it is read as not extracted.
+ */
+export function usableRecords(study: StudyRecords): StudyRecords {
+  const usable = (record: StudyRecord): StudyRecord =>
+    record.problem === undefined ? record : { ...record, value: undefined, status: undefined };
+  return {
+    study: study.study,
+    reviewers: study.reviewers.map(usable),
+    ...(study.consensus ? { consensus: usable(study.consensus) } : {}),
+  };
+}
+
+/** "the record records/ek/x.study.yaml does not parse (YAML syntax error at line 12)", when it has a problem. */
+export function recordProblemText(record: StudyRecord, consensus = false): string | undefined {
+  return record.problem === undefined
+    ? undefined
+    : `the ${consensus ? 'consensus ' : ''}record ${record.path} ${record.problem}`;
+}
+
 /** One row per study, in the order given (pure). */
 export function studyCharacteristics(
   studies: readonly StudyRecords[],
@@ -147,7 +168,7 @@ export function studyCharacteristics(
       analysed.set(p.config!.outcome, [...(analysed.get(p.config!.outcome) ?? []), p.id]);
   }
   const tolerance = config.compare.tolerance;
-  return studies.map((study): StudyCharacteristics => {
+  return studies.map(usableRecords).map((study): StudyCharacteristics => {
     const row = (
       source: StudyCharacteristics['source'],
       record: string | null,
@@ -184,10 +205,13 @@ export function studyCharacteristics(
       return row('consensus', 'consensus', classified.consensus.record.value, null);
     const consensusNote =
       classified.consensus.state === 'unreadable'
-        ? `its consensus record (${classified.consensus.record.path}) cannot be read as a YAML mapping`
+        ? (recordProblemText(classified.consensus.record, true) ??
+          `its consensus record (${classified.consensus.record.path}) cannot be read as a YAML mapping`)
         : null;
     const note = (why?: string) => [consensusNote, why].filter((p) => !!p).join('; ') || null;
     const reviewers = classified.reviewers;
+    const problems = (records: readonly StudyRecord[]) =>
+      records.map((r) => recordProblemText(r)).filter((t): t is string => t !== undefined);
     const notCompleted = (waiting: StudyRecord[]) =>
       `${names(waiting)} ${waiting.length === 1 ? 'has' : 'have'} not completed the record`;
     switch (reviewers.kind) {
@@ -208,25 +232,32 @@ export function studyCharacteristics(
           ),
         );
       }
-      case 'blinded':
-        return row(
-          'hidden',
-          null,
-          undefined,
-          note(
-            `blinded review: ${reviewers.records.length < 2 ? 'only one reviewer has extracted it' : notCompleted(reviewers.waiting)}`,
-          ),
-        );
+      case 'blinded': {
+        // That a record does not parse shows none of its values: it may be said in a blinded review too.
+        const drafts = reviewers.waiting.filter((r) => r.problem === undefined);
+        const why = [
+          reviewers.records.length < 2
+            ? 'only one reviewer has extracted it'
+            : drafts.length > 0
+              ? notCompleted(drafts)
+              : undefined,
+          ...problems(reviewers.records),
+        ].filter((p): p is string => p !== undefined);
+        return row('hidden', null, undefined, note(`blinded review: ${why.join('; ')}`));
+      }
       default: {
         // Not settled and not blinded: the first readable record, shown as provisional.
         const first = classified.readable[0];
+        const broken = problems(reviewers.records);
         if (reviewers.kind === 'none' || !first)
-          return row('none', null, undefined, note('no readable record'));
+          return row('none', null, undefined, note([...broken, 'no readable record'].join('; ')));
         const why =
           reviewers.kind === 'single'
             ? `only ${first.reviewer} has extracted it`
             : classified.readable.length < 2
-              ? 'the other record cannot be read'
+              ? broken.length > 0
+                ? broken.join('; ')
+                : 'the other record cannot be read'
               : notCompleted(reviewers.waiting);
         return row('provisional', first.reviewer, first.value, note(why));
       }
