@@ -24,6 +24,9 @@ import { loadStudies, runAnalyses } from '../core/synthesis/analysis';
 import { studyCharacteristics } from '../core/synthesis/characteristics';
 import { synthesisHtmlReport } from '../core/synthesis/present/report';
 import { formatCompareCsv, formatCompareJson, formatCompareText } from './compareFormats';
+import { formatProgressJson } from './progressFormats';
+import { ReviewWorkspace } from '../core/workspace/reviewWorkspace';
+import { progressMatrixText } from '../core/workspace/progressMatrixPresent';
 import { formatCheckGithub, formatCheckJson, formatCheckSarif, formatCheckText } from './checkFormats';
 import {
   formatSynthesizeCsv,
@@ -43,6 +46,7 @@ Commands:
   check        validate review.yaml, the extraction schema and every record
   compare      disagreements between the two reviewers of every study, agreement statistics
   adjudicate   create or extend a study's consensus record: study-extract adjudicate <study>
+  progress     every study's records by reviewer: complete, draft or missing, and what is left
   synthesize   run the analyses of review.yaml: effect sizes, meta-analysis, subgroups
 
 Options:
@@ -156,6 +160,23 @@ Options:
 
 Exit status: 0; 2 if the study has no records, only one reviewer's record, is still blinded (both
 records must be complete), the records template has no {study}, or the file cannot be written.
+`;
+
+const PROGRESS_USAGE = `Usage: study-extract progress [review-dir] [--format text|json]
+
+Shows the review's extraction progress as the editor's Show Extraction Progress does: one row per study
+that has a record, one column per reviewer of review.yaml (in its order) and the consensus. Each record is
+complete or draft, with its required fields filled, its NR values and its errors, or missing; each study
+has its open disagreements (none counted while a blinded review hides them) and what is left to do.
+Studies with the most work left come first: records missing, drafts, open disagreements, not adjudicated.
+Statuses and counts only: no extracted value is shown.
+
+Options:
+  --format text    the matrix as a table, then a summary line (default)
+  --format json    one JSON document: { title, columns, studies: [...], summary }
+  -h, --help       show this help
+
+Exit status: 0, or 2 if it cannot run.
 `;
 
 export interface CliIo {
@@ -607,6 +628,25 @@ async function runAdjudicate(args: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
+async function runProgress(args: string[], io: CliIo): Promise<number> {
+  const { positional, options } = parseArgs(args, new Set(['--format']), new Set(['-h', '--help']));
+  if (options.has('-h') || options.has('--help')) {
+    io.stdout(PROGRESS_USAGE);
+    return 0;
+  }
+  const format = oneOf('--format', (options.get('--format') as string | undefined) ?? 'text', [
+    'text',
+    'json',
+  ]);
+  const root = await reviewRootFrom(positional, io);
+  if (!root) return 2;
+  // The editor's own state of a review, driven once: the same matrix the progress panel shows.
+  const workspace = new ReviewWorkspace(root, nodeFileSystem, { trusted: () => true });
+  const { title, matrix } = await workspace.progress(undefined, { matrix: true });
+  io.stdout(format === 'json' ? formatProgressJson(title, matrix!) : progressMatrixText(matrix!));
+  return 0;
+}
+
 const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
   init: runInit,
   new: runNew,
@@ -614,6 +654,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   compare: runCompare,
   adjudicate: runAdjudicate,
   synthesize: runSynthesize,
+  progress: runProgress,
 };
 
 /** Runs the CLI; returns the exit status. Never throws. */
