@@ -33,7 +33,7 @@ describe('suggestions for typos', () => {
   test('a command far from every command lists them all', () => {
     assert.equal(
       usageError(['frobnicate']),
-      'study-extract: unknown command "frobnicate" (expected: init, new, check, compare, adjudicate, synthesize). See: study-extract --help',
+      'study-extract: unknown command "frobnicate" (expected: init, new, check, compare, adjudicate, synthesize, progress). See: study-extract --help',
     );
   });
 
