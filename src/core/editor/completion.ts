@@ -208,7 +208,7 @@ function completeKeys(context: CompletionContext, schema: CompiledSchema): Compl
         entries.push({
           label: id,
           kind: 'reference',
-          insertText: `${snippetEscape(id)}:${body}`,
+          insertText: context.valueFollows ? snippetEscape(id) : `${snippetEscape(id)}:${body}`,
           snippet: true,
           detail:
             id === WHOLE_SAMPLE
@@ -237,7 +237,10 @@ function completeKeys(context: CompletionContext, schema: CompiledSchema): Compl
     entries.push({
       label: name,
       kind: 'property',
-      insertText: propertySnippet(name, child, context.indent, context.inFlow),
+      // A key that has a value keeps it: only the name is replaced.
+      insertText: context.valueFollows
+        ? snippetEscape(name)
+        : propertySnippet(name, child, context.indent, context.inFlow),
       snippet: true,
       detail: `${required.has(name) ? 'required' : 'optional'}${title ? ` · ${title}` : ''} · ${describeSchema(mergeForDescription(child))}`,
       documentation: description,

@@ -57,6 +57,11 @@ export interface CompletionContext {
   /** Offsets of the text a completion replaces (the word around the cursor). */
   replaceStart: number;
   replaceEnd: number;
+  /**
+   * For `key`: the key already has a value after its colon (on its line or indented below it), so a
+   * completion replaces the name alone and keeps `: value`.
+   */
+  valueFollows: boolean;
   /** Keys already present in the object (for `key`), so they are not offered again. */
   existingKeys: string[];
   /** Whether the line is a new sequence item (`- |`), for the arm and outcome snippets. */
@@ -105,6 +110,17 @@ export function completionContext(text: string, offset: number): CompletionConte
   const path = isValue ? hit.path : hit.path.slice(0, -1);
   if (isValue && !(isScalar(hit.node) && hit.node.value === MARKER)) return undefined;
 
+  // `gro‸up: email` keeps its value; `gro‸up:` with nothing after the colon is replaced through the colon.
+  const colon = isValue ? null : /^[ \t]*:(?=\s|$)/.exec(afterWord);
+  const onLine = colon
+    ? afterWord
+        .slice(colon[0].length)
+        .replace(/(^|\s)#.*$/, '')
+        .trim()
+    : '';
+  const valueFollows = colon !== null && (onLine !== '' || indentedBelow(text, lineEnd, head.length));
+  const replaceEnd = colon && !valueFollows ? wordEnd + colon[0].length : wordEnd;
+
   let existingKeys: string[] = [];
   if (!isValue) {
     let parent: unknown = file.value;
@@ -117,13 +133,24 @@ export function completionContext(text: string, offset: number): CompletionConte
     path,
     prefix,
     replaceStart: wordStart,
-    replaceEnd: wordEnd,
+    replaceEnd,
+    valueFollows,
     existingKeys,
     newItem,
     inFlow,
     indent: head.length,
     value: stripMarker(file.value),
   };
+}
+
+/** Whether the first line after `lineEnd` that holds more than a comment is indented deeper than `column`. */
+function indentedBelow(text: string, lineEnd: number, column: number): boolean {
+  for (const line of text.slice(lineEnd + 1).split(/\r?\n/)) {
+    if (/^\s*(#.*)?$/.test(line)) continue;
+    const indent = /^ */.exec(line)![0].length;
+    return indent > column || (indent === column && /^ *- /.test(line));
+  }
+  return false;
 }
 
 function stripMarker(value: unknown): unknown {

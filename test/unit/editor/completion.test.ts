@@ -4,7 +4,9 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CompiledSchema } from '../../../src/core/schema/schema';
 import { reviewFileSchemaValidator } from '../../../src/core/schema/schema';
-import { block, mark } from '../../support/caret';
+import { snippetToPlainText } from '../../../src/core/editor/completion';
+import { parseYaml } from '../../../src/core/yaml/yamlDocument';
+import { applyEdits, block, mark } from '../../support/caret';
 import { extractionSchema, memoryReview } from '../../support/records';
 import { completeAt, entry, exampleReviewOpened, shownOrder, testSchema } from '../../support/editor';
 
@@ -424,5 +426,51 @@ describe('the arm and outcome snippets', () => {
     assert.ok(!labels('arms:\n  - group: email\n  - id: b\n    ‸\n').includes('New arm'));
     assert.deepEqual(labels('citation:\n  authors:\n    - ‸\n'), []);
     assert.ok(!labels('adjudication:\n  - ‸\n').some((l) => l.startsWith('New')));
+  });
+});
+
+describe('completing a key that is already written', () => {
+  // The completion context says whether the key being completed already has a value (then only the
+  // name is replaced) and takes in a bare trailing colon (then `key: value` is inserted whole).
+  const applied = (source: string, label: string) => {
+    const completions = completeAt(source, schema);
+    return applyEdits(completions.text, [
+      { range: completions.range!, newText: snippetToPlainText(entry(completions, label).insertText) },
+    ]);
+  };
+
+  test('completing a key that already has a value keeps one `key: value`', () => {
+    const text = applied('arms:\n  - id: a\n    gro‸up: email\n', 'group');
+    const file = parseYaml(text);
+    assert.deepEqual(file.diagnostics, [], text);
+    assert.deepEqual((file.value as { arms: object[] }).arms[0], { id: 'a', group: 'email' });
+    // In a flow mapping, before a comment, and with the value indented below the key.
+    assert.equal(
+      applied('study: s\ncitation: { authors: [A], ye‸ar: 2020 }\n', 'year'),
+      'study: s\ncitation: { authors: [A], year: 2020 }\n',
+    );
+    assert.equal(applied('sta‸tus: draft # src: x\n', 'status'), 'status: draft # src: x\n');
+    assert.equal(applied('study: s\nar‸ms:\n  - id: a\n', 'arms'), 'study: s\narms:\n  - id: a\n');
+    assert.equal(applied('study: s\nar‸ms:\n- id: a\n', 'arms'), 'study: s\narms:\n- id: a\n');
+    // An arm id in `results` keeps its result.
+    const result = block(`
+      arms:
+        - { id: online, group: email }
+      outcomes:
+        - id: o
+          type: continuous
+          results:
+            onl‸ine: { mean: 5.9 }
+    `);
+    assert.match(applied(result, 'online'), /\n {6}online: \{ mean: 5\.9 \}\n$/);
+  });
+
+  test('a key with nothing after its colon is replaced through the colon, with its value to choose', () => {
+    const completions = completeAt('arms:\n  - id: a\n    gro‸:   # src: p. 2\n', schema);
+    assert.equal(
+      mark(completions.text, [completions.range!]),
+      'arms:\n  - id: a\n    ⟦gro:⟧   # src: p. 2\n',
+    );
+    assert.equal(entry(completions, 'group').insertText, 'group: ${1|face-to-face,email,internet-program|}');
   });
 });
