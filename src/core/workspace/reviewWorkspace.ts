@@ -16,6 +16,7 @@ import {
   type StudyComparison,
 } from '../dual/studyPairs';
 import { recordProgress } from '../editor/progress';
+import { analysedFields, readAnalyses } from '../synthesis/analysisConfig';
 import { resolveIdPath } from '../record/idPath';
 import type { ReviewFileSystem } from '../review/fileSystem';
 import { matchRecordPath, skippedPathDiagnostic, type FoundRecord } from '../review/recordTemplate';
@@ -30,6 +31,7 @@ import {
 } from '../review/review';
 import {
   runAnalyses,
+  studyRecordOf,
   type StudyRecord,
   type StudyRecords,
   type SynthesisReport,
@@ -490,13 +492,15 @@ export class ReviewWorkspace {
   }
 
   /**
-   * Required fields filled per record, from the last check (open files as they are now); with `matrix`,
+   * Fields to extract filled per record (required, and read by the analyses), from the last check (open files as they are now); with `matrix`,
    * also the studies × reviewers matrix of the whole review (progressMatrix.ts).
    */
   async progress(relativePath?: string, options: { matrix?: boolean } = {}): Promise<ReviewProgressSummary> {
     await this.whenIndexed();
     await this.refreshOpenFiles();
     const review = await this.current();
+    // What the analyses read counts as a field to extract, as Next Missing Field asks for it.
+    const analysed = analysedFields(readAnalyses(review.config.synthesis.analyses));
     const records: RecordProgressSummary[] = [];
     const matrixRecords: RecordProgressSummary[] = [];
     for (const record of await this.records()) {
@@ -506,7 +510,7 @@ export class ReviewWorkspace {
       if (!state) continue;
       // Totals need no positions: the data was read fast and errors come from the last check.
       if (state.text !== undefined)
-        state.progress ??= recordProgress(valueOnlyFile(state.text, state.value), review.schema);
+        state.progress ??= recordProgress(valueOnlyFile(state.text, state.value), review.schema, analysed);
       const summary: RecordProgressSummary = {
         path: record.path,
         study: record.study,
@@ -657,7 +661,8 @@ export class ReviewWorkspace {
     const toStudyRecord = (record: FoundRecord): StudyRecord | undefined => {
       const state = this.recordStates.get(record.path);
       if (!state || state.text === undefined) return undefined;
-      return { reviewer: record.reviewer ?? '', path: record.path, value: state.value, status: state.status };
+      // A record with a YAML syntax error does not parse: the synthesis says so rather than read its partial data.
+      return studyRecordOf(record, state.value, state.validation);
     };
     const reviewers = (group?.reviewers ?? []).map(toStudyRecord).filter((r): r is StudyRecord => !!r);
     const consensus = group?.consensus ? toStudyRecord(group.consensus) : undefined;
