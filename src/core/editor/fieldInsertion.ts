@@ -15,8 +15,8 @@ export interface FieldInsertion {
 /**
  * Adds `lines` (a field as block YAML at indentation 0: `online:`, `  mean:`, …) to the mapping at `path`,
  * placed after the last key that comes before `name` in schema order (else before the first key after it,
- * else last). The first leaf line gets the blank after its colon and the cursor. `undefined` when the
- * mapping cannot be found in the text.
+ * else last). The first leaf line gets the cursor, and the blank after its colon unless `cursorBlank` is
+ * false. `undefined` when the mapping cannot be found in the text.
  */
 export function insertField(
   file: YamlFile,
@@ -24,11 +24,12 @@ export function insertField(
   path: PathSegment[],
   name: string,
   lines: string[],
+  { cursorBlank = true }: { cursorBlank?: boolean } = {},
 ): FieldInsertion | undefined {
   if (!file.doc || lines.length === 0) return undefined;
   const eol = file.text.includes('\r\n') ? '\r\n' : '\n';
   const leaf = lines.findIndex((line, i) => indentOf(lines[i + 1] ?? '') <= indentOf(line));
-  const body = lines.map((line, i) => (i === leaf ? `${line} ` : line));
+  const body = lines.map((line, i) => (i === leaf && cursorBlank ? `${line} ` : line));
   /** The edit writing `prefix`, the lines indented and `suffix` at `offset` (through `replaceTo`), and the cursor. */
   const insertion = (
     offset: number,

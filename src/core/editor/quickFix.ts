@@ -1,6 +1,7 @@
-import { isMap, type Node } from 'yaml';
-import type { Diagnostic, TextEdit } from '../common/diagnostic';
+import { isMap } from 'yaml';
+import type { Diagnostic, Position, TextEdit } from '../common/diagnostic';
 import type { CompiledSchema } from '../schema/schema';
+import { insertField } from './fieldInsertion';
 import { fieldLines } from './scaffold';
 import { locate, YamlLocator, type YamlFile } from '../yaml/yamlDocument';
 
@@ -41,14 +42,14 @@ export function quickFixes(file: YamlFile, diagnostics: Diagnostic[], schema: Co
         preferred: true,
       });
     } else if (diagnostic.code === 'required' && data.missing && data.path) {
-      const edit = insertMissingFields(file, data.path, data.missing, schema);
-      if (edit) {
+      const edits = insertMissingFields(file, data.path, data.missing, schema);
+      if (edits.length > 0) {
         fixes.push({
           title:
             data.missing.length === 1
               ? `Add missing field \`${data.missing[0]}\``
               : `Add missing fields ${data.missing.map((m) => `\`${m}\``).join(', ')}`,
-          edits: [withEol(edit)],
+          edits: edits.map(withEol),
           diagnostic,
           preferred: true,
         });
@@ -58,14 +59,41 @@ export function quickFixes(file: YamlFile, diagnostics: Diagnostic[], schema: Co
   return fixes;
 }
 
-/** An edit that adds empty required fields to the object at `path`. */
+/** The edits that add empty required fields to the object at `path`, each at its place in schema order. */
 export function insertMissingFields(
   file: YamlFile,
   path: (string | number)[],
   missing: string[],
   schema: CompiledSchema,
+): TextEdit[] {
+  if (!file.usable) return [];
+  const location = locate(file.doc, path);
+  const node = location.matched === path.length ? location.node : undefined;
+  if (isMap(node) && !node.flow && node.items.length > 0) {
+    // Fields written at one place go there together, in the order they are asked for.
+    const edits: TextEdit[] = [];
+    for (const name of missing) {
+      const lines = fieldLines(schema, file.value ?? {}, path, [name], 0);
+      const insertion = insertField(file, schema, path, name, lines, { cursorBlank: false });
+      if (!insertion) return [];
+      const same = edits.find((e) => samePosition(e.range.start, insertion.edit.range.start));
+      if (same) same.newText += insertion.edit.newText;
+      else edits.push(insertion.edit);
+    }
+    return edits;
+  }
+  const single = singleInsertion(file, path, missing, schema);
+  return single ? [single] : [];
+}
+
+const samePosition = (a: Position, b: Position) => a.line === b.line && a.character === b.character;
+
+function singleInsertion(
+  file: YamlFile,
+  path: (string | number)[],
+  missing: string[],
+  schema: CompiledSchema,
 ): TextEdit | undefined {
-  if (!file.usable) return undefined;
   const value = file.value ?? {};
   const { lines } = file;
   const location = locate(file.doc, path);
@@ -83,16 +111,6 @@ export function insertMissingFields(
     const fields = missing.map((m) => `${m}: `).join(', ');
     const at = lines.positionAt(close);
     return { range: { start: at, end: at }, newText: `${inner ? ', ' : ''}${fields} ` };
-  }
-  if (isMap(node) && node.items.length > 0) {
-    const firstKey = node.items[0]!.key as Node;
-    const indent = lines.positionAt(firstKey.range![0]).character;
-    const last = node.items[node.items.length - 1]!;
-    const lastNode = (last.value ?? last.key) as Node;
-    const lastLine = lines.positionAt(Math.max(lastNode.range![1] - 1, lastNode.range![0])).line;
-    const insertAt = lines.positionAt(lines.lineEnd(lastLine));
-    const body = fieldLines(schema, value, path, missing, indent).join('\n');
-    return { range: { start: insertAt, end: insertAt }, newText: `\n${body}` };
   }
   // An empty value (`citation:`): the fields go on the lines below its key.
   const locator = new YamlLocator(file);

@@ -1,5 +1,5 @@
 // Quick fixes in process, on the diagnostics the checker gives: rename an unknown key, change an enum
-// value to the one meant, add missing required fields (with their descriptions as comments). Each fix is
+// value to the one meant, add missing required fields (each at its place in schema order). Each fix is
 // applied and the text compared with the one written by hand.
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -60,7 +60,7 @@ describe('quick fixes', () => {
     ]);
   });
 
-  test('add a missing field below the last field of its object, its description as a comment', () => {
+  test('add a missing field at its place in schema order, after the fields before it', () => {
     const text = block(`
       study: s-2020
       reviewer: ek
@@ -84,8 +84,8 @@ describe('quick fixes', () => {
         citation: { authors: [A], year: 2020 }
         arms:
           - id: a
-            n: 20 # src: p. 2
             group:
+            n: 20 # src: p. 2
           - id: b
             group: email
       `).concat(OUTCOMES),
@@ -102,9 +102,10 @@ describe('quick fixes', () => {
     );
     assert.equal(
       fixes[0]!.text,
-      `${HEAD}arms:\n  - id: a\n    group: email\noutcomes:\n  - id: o\n    results: {}\n` +
+      `${HEAD}arms:\n  - id: a\n    group: email\noutcomes:\n  - id: o\n` +
         '    type:\n' +
-        '    instrument:\n',
+        '    instrument:\n' +
+        '    results: {}\n',
     );
   });
 
@@ -144,17 +145,20 @@ describe('quick fixes', () => {
   });
 
   test('fields missing at the top of a record without a final line break go on a line of their own', () => {
-    const text = 'study: s-2020\nreviewer: ek\nstatus: draft\narms: []\noutcomes: []';
+    const text = 'study: s-2020\nreviewer: ek\nstatus: draft';
     const fix = fixed(text).find((f) => f.code === 'required')!;
-    assert.equal(fix.text, `${text}\ncitation:\n  authors:\n  year:`);
+    assert.match(
+      fix.text,
+      /^study: s-2020\nreviewer: ek\nstatus: draft\ncitation:\n {2}authors:\n {2}year:\narms:\n/,
+    );
   });
 
-  test('a field is added after the whole of the last value, not inside it', () => {
-    const text = `${HEAD}arms:\n  - id: a\n    group: email\noutcomes:\n  - id: o\n    type: continuous\n    results:\n      a: { mean: 1 }\n`;
-    assert.equal(
-      fixed(text)[0]!.text,
-      `${HEAD}arms:\n  - id: a\n    group: email\noutcomes:\n  - id: o\n    type: continuous\n    results:\n      a: { mean: 1 }\n    instrument:\n`,
-    );
+  test('a field is added after the whole of the value before it, not inside it', () => {
+    const arms = 'arms:\n  - id: a\n    group: email\n    # more arms to come\n  - id: b\n    group: email\n';
+    const text = `${HEAD}${arms}notes: x\n`;
+    const fix = fixed(text).find((f) => f.title === 'Add missing field `outcomes`')!;
+    assert.ok(fix.text.startsWith(`${HEAD}${arms}outcomes:\n  - id:\n`), fix.text);
+    assert.ok(fix.text.endsWith('    results:\nnotes: x\n'), fix.text);
   });
 
   test('a text of comments only gets the fields below them', () => {
@@ -175,8 +179,8 @@ describe('quick fixes', () => {
 
   test('an empty mapping value gets the fields on the lines below its key', () => {
     const text = 'study: s-2020\ncitation:\narms: []\n';
-    const edit = insertMissingFields(parseYaml(text), ['citation'], ['authors', 'year'], schema)!;
-    assert.equal(applyEdits(text, [edit]), 'study: s-2020\ncitation:\n  authors:\n  year:\narms: []\n');
+    const edits = insertMissingFields(parseYaml(text), ['citation'], ['authors', 'year'], schema);
+    assert.equal(applyEdits(text, edits), 'study: s-2020\ncitation:\n  authors:\n  year:\narms: []\n');
   });
 
   test('a record with CRLF line breaks gets CRLF in the lines added', () => {
@@ -185,7 +189,7 @@ describe('quick fixes', () => {
     const fix = fixed(text).find((f) => f.code === 'required')!;
     assert.equal(
       fix.text,
-      'study: s-2020\r\nreviewer: ek\r\nstatus: draft\r\ncitation:\r\n  year: 2020\r\n  authors:\r\narms: []\r\noutcomes: []\r\n',
+      'study: s-2020\r\nreviewer: ek\r\nstatus: draft\r\ncitation:\r\n  authors:\r\n  year: 2020\r\narms: []\r\noutcomes: []\r\n',
     );
   });
 
