@@ -1,6 +1,7 @@
 // The package as a review repository gets it: `npm pack` (whose prepack builds the production bundle into
 // a clean dist/), then the tarball installed into an empty folder with no network, and the command run
-// under both of its names — `--version`, `init`, and the CI snippet of README.md.
+// under both of its names — `--version`, `init`, and the CI snippet of README.md. The files it holds are
+// those of the .vsix too (both follow package.json `files`): the walkthrough's pages among them.
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import {
   cpSync,
@@ -25,6 +26,7 @@ const PACKAGE_INPUTS = [
   'schemas',
   'syntaxes',
   'images',
+  'media',
   'scripts/build.mjs',
   'language-configuration.json',
   'README.md',
@@ -123,6 +125,14 @@ describe('the npm package', () => {
       'images/icon.png',
     ])
       assert.ok(paths.includes(needed), `${needed} is missing from the package: ${paths.join(', ')}`);
+    // The Getting Started walkthrough's pages (package.json contributes.walkthroughs).
+    const manifest = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as {
+      contributes: { walkthroughs: { steps: { media: { markdown?: string } }[] }[] };
+    };
+    const pages = manifest.contributes.walkthroughs.flatMap((w) => w.steps.map((s) => s.media.markdown));
+    assert.ok(pages.length > 0, 'no walkthrough pages');
+    for (const page of pages)
+      assert.ok(page && paths.includes(page), `walkthrough page ${page} is missing from the package`);
     const strays = paths.filter(
       (p) => /^(src|test|bench|examples|scripts|node_modules)\//.test(p) || /\.(map|tgz|vsix|ts)$/.test(p),
     );
