@@ -15,6 +15,7 @@ import { characteristicsTable, studyCharacteristics } from '../../src/core/synth
 import { formatSynthesizeJson, formatSynthesizeText } from '../../src/core/synthesis/present/exportFormats';
 import { synthesisHtmlReport } from '../../src/core/synthesis/present/report';
 import { validateRecord } from '../../src/core/record/validate';
+import { ReviewWorkspace } from '../../src/core/workspace/reviewWorkspace';
 import { memoryReview, record, type MemoryReview, type StudyRecord } from '../support/records';
 
 const ANALYSIS = {
@@ -197,5 +198,17 @@ describe('a record with a YAML syntax error in the synthesis', () => {
       analysis!.excluded[0]!.reason,
       /^the record records\/mk\/broken-2011\.study\.yaml does not parse/,
     );
+  });
+
+  test('the synthesis panel, fed by the review workspace, says the same', async () => {
+    const workspace = new ReviewWorkspace(review.root, review.fs, { trusted: () => true });
+    const model = await workspace.synthesisModel('2026-12-02T00:00:00Z');
+    const excluded = model.analyses[0]!.excluded.find((e) => e.study === 'broken-2011');
+    assert.ok(excluded, JSON.stringify(model.analyses[0]!.excluded));
+    assert.match(
+      excluded.reason,
+      new RegExp(`broken-2011\\.study\\.yaml does not parse \\(YAML syntax error at line ${reviewerLine}\\)`),
+    );
+    assert.doesNotMatch(excluded.reason, /not extracted/);
   });
 });

@@ -1,6 +1,5 @@
-// What the workspace reports of records as a reviewer leaves them: a record with a YAML syntax error is
-// excluded from the synthesis panel's model because it does not parse, and the fields the analyses read
-// (arm n, the compared arms' results) count among a record's fields to extract.
+// A record's progress as the workspace reports it (status bar, matrix): the fields the analyses read (arm
+// n, the compared arms' results) count among its fields to extract.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ReviewWorkspace } from '../../src/core/workspace/reviewWorkspace';
@@ -21,14 +20,6 @@ const ANALYSIS = {
   },
 };
 
-function extracted(study: string, reviewer: string): StudyRecord {
-  return record(study, reviewer)
-    .status('complete')
-    .arm('online', 'email', 25)
-    .arm('f2f', 'face-to-face', 28)
-    .continuous('alliance', { online: [5.9, 0.8], f2f: [5.5, 0.9] }, { instrument: 'WAI' });
-}
-
 function workspaceOf(records: StudyRecord[], edit: (files: Record<string, string>) => void = () => {}) {
   const files = reviewFiles({ extra: ANALYSIS }, records);
   edit(files);
@@ -37,30 +28,7 @@ function workspaceOf(records: StudyRecord[], edit: (files: Record<string, string
   return new ReviewWorkspace('/review', fs, { trusted: () => true });
 }
 
-describe('the review workspace and records as reviewers leave them', () => {
-  test('a record with a syntax error is excluded from the panel because it does not parse, with its line', async () => {
-    const broken = 'records/mk/beta-2012.study.yaml';
-    const workspace = workspaceOf(
-      ['alpha-2010', 'beta-2012'].flatMap((study) => [extracted(study, 'ek'), extracted(study, 'mk')]),
-      (files) => {
-        files[broken] = files[broken]!.replace('    n: 25\n', '    n: 25: 3\n');
-      },
-    );
-    const model = await workspace.synthesisModel('2026-12-02T00:00:00Z');
-    const analysis = model.analyses[0]!;
-    assert.deepEqual(
-      analysis.studies.map((s) => s.study),
-      ['alpha-2010'],
-    );
-    const excluded = analysis.excluded.find((e) => e.study === 'beta-2012');
-    assert.ok(excluded, JSON.stringify(analysis.excluded));
-    assert.match(
-      excluded.reason,
-      /records\/mk\/beta-2012\.study\.yaml does not parse \(YAML syntax error at line 10\)/,
-    );
-    assert.doesNotMatch(excluded.reason, /not extracted/);
-  });
-
+describe('progress of a record in the review workspace', () => {
   test("arm n and the compared arms' results count among the fields to extract", async () => {
     const withoutN = record('gamma-2014', 'ek')
       .arm('online', 'email')
