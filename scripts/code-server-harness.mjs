@@ -9,6 +9,7 @@ import {
   mkdtempSync,
   openSync,
   readFileSync,
+  readdirSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -75,9 +76,10 @@ export function freePort() {
 
 /**
  * A temporary folder with a copy of the example review (`workspace`), code-server's user data and
- * extensions folders, XDG folders and a browser profile. `prepare(workspace)` may alter the copy.
+ * extensions folders, XDG folders and a browser profile. `prepare(workspace)` may alter the copy;
+ * `userSettings` are added to (or override) the user settings written below.
  */
-export function createSandbox(name, prepare) {
+export function createSandbox(name, prepare, userSettings = {}) {
   const root = mkdtempSync(join(tmpdir(), `study-extraction-${name}-`));
   const sandbox = {
     root,
@@ -108,6 +110,7 @@ export function createSandbox(name, prepare) {
         'extensions.autoUpdate': false,
         'telemetry.telemetryLevel': 'off',
         'update.mode': 'none',
+        ...userSettings,
       },
       null,
       2,
@@ -115,6 +118,15 @@ export function createSandbox(name, prepare) {
   );
   prepare?.(sandbox.workspace);
   return sandbox;
+}
+
+/** Where `--install-extension` put the packaged extension in the sandbox (its folder, with dist/). */
+export function installedExtension(sandbox) {
+  const name = readdirSync(sandbox.extensions).find((entry) =>
+    /^study-extraction\.study-extraction-\d/.test(entry),
+  );
+  if (!name) throw new Error(`the extension is not installed in ${sandbox.extensions}`);
+  return join(sandbox.extensions, name);
 }
 
 export function removeSandbox(sandbox) {
