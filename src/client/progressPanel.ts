@@ -5,6 +5,7 @@
 // of the last reply is opened. The page itself is progressPage.ts.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { RenderWaiters } from './renderWaiters';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { serializeMarkup } from '../core/synthesis/present/svgTree';
 import { progressMatrixSection } from '../core/workspace/progressMatrixPresent';
@@ -51,20 +52,13 @@ export interface ProgressPanelHandle {
   openRecord(path: string, review?: number): Promise<vscode.TextEditor | undefined>;
 }
 
-interface RenderWaiter {
-  seq: number;
-  resolve: (rendered: Rendered) => void;
-  reject: (error: Error) => void;
-  timer: ReturnType<typeof setTimeout>;
-}
-
 class ProgressPanel {
   private readonly disposables: vscode.Disposable[] = [];
   private seq = 0;
   /** The reply posted last, with its sequence number and the markup posted. */
   private posted: { seq: number; result: ProgressResult; html: string } | undefined;
   private rendered: (Rendered & { seq: number }) | undefined;
-  private readonly waiters = new Set<RenderWaiter>();
+  private readonly waiters = new RenderWaiters<Rendered & { seq: number }>();
   private pageReady = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** One request at a time, so that an older answer never overwrites a newer one. */
@@ -109,12 +103,7 @@ class ProgressPanel {
     } else if (message.type === 'rendered') {
       if (!this.posted || message.seq !== this.posted.seq) return;
       this.rendered = { seq: message.seq, result: this.posted.result, rows: message.rows };
-      for (const waiter of [...this.waiters]) {
-        if (waiter.seq > message.seq) continue;
-        clearTimeout(waiter.timer);
-        this.waiters.delete(waiter);
-        waiter.resolve({ result: this.rendered.result, rows: this.rendered.rows });
-      }
+      this.waiters.drawn(this.rendered);
     } else void this.openRecord(message.review, message.path);
   }
 
@@ -130,18 +119,12 @@ class ProgressPanel {
     const seq = await this.update(true);
     if (this.rendered && this.rendered.seq >= seq)
       return { result: this.rendered.result, rows: this.rendered.rows };
-    return new Promise<Rendered>((resolve, reject) => {
-      const waiter: RenderWaiter = {
-        seq,
-        resolve,
-        reject,
-        timer: setTimeout(() => {
-          this.waiters.delete(waiter);
-          reject(new Error(`the progress panel drew nothing within ${RENDER_TIMEOUT_MS} ms`));
-        }, RENDER_TIMEOUT_MS),
-      };
-      this.waiters.add(waiter);
-    });
+    const drawn = await this.waiters.wait(
+      (rendered) => rendered.seq >= seq,
+      RENDER_TIMEOUT_MS,
+      `the progress panel drew nothing within ${RENDER_TIMEOUT_MS} ms`,
+    );
+    return { result: drawn.result, rows: drawn.rows };
   }
 
   /** Requests the matrix (after the request in flight) and posts it; returns the sequence number posted. */
@@ -199,11 +182,7 @@ class ProgressPanel {
     if (this.disposed) return;
     this.disposed = true;
     clearTimeout(this.timer);
-    for (const waiter of this.waiters) {
-      clearTimeout(waiter.timer);
-      waiter.reject(new Error('the progress panel was closed'));
-    }
-    this.waiters.clear();
+    this.waiters.rejectAll('the progress panel was closed');
     for (const d of this.disposables) d.dispose();
     this.onDispose();
     this.panel.dispose();

@@ -4,6 +4,7 @@
 // short debounce. A WebviewPanelSerializer brings the panel back after a window reload.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { RenderWaiters } from './renderWaiters';
 import { pickReview } from './reviewPicker';
 import { RequestType, type LanguageClient } from 'vscode-languageclient/node';
 import type { SynthesisViewModel } from '../core/synthesis/viewModel';
@@ -73,13 +74,6 @@ interface SynthesisPanelHandle {
   openStudy(study: string, outcome?: string): Promise<vscode.TextEditor | undefined>;
 }
 
-interface RenderWaiter {
-  predicate: (model: SynthesisViewModel, render: RenderSummary) => boolean;
-  resolve: (rendered: Rendered) => void;
-  reject: (error: Error) => void;
-  timer: ReturnType<typeof setTimeout>;
-}
-
 class SynthesisPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private root: string | undefined;
@@ -89,7 +83,7 @@ class SynthesisPanel implements vscode.Disposable {
   private readonly poster = new ModelPoster();
   private rendered: Rendered | undefined;
   private pageReady = false;
-  private readonly waiters = new Set<RenderWaiter>();
+  private readonly waiters = new RenderWaiters<Rendered>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private running: Promise<void> | undefined;
   private again: { rescan: boolean } | undefined;
@@ -169,12 +163,7 @@ class SynthesisPanel implements vscode.Disposable {
         if (!this.posted || message.seq !== this.posted.seq) break;
         const { type: _type, ...render } = message;
         this.rendered = { model: this.posted.model, render };
-        for (const waiter of [...this.waiters]) {
-          if (!waiter.predicate(this.rendered.model, render)) continue;
-          clearTimeout(waiter.timer);
-          this.waiters.delete(waiter);
-          waiter.resolve(this.rendered);
-        }
+        this.waiters.drawn(this.rendered);
         break;
       }
       case 'resync':
@@ -321,22 +310,12 @@ class SynthesisPanel implements vscode.Disposable {
     const nextRender: SynthesisPanelHandle['nextRender'] = (predicate = () => true, options = {}) => {
       if (options.current && this.rendered && predicate(this.rendered.model, this.rendered.render))
         return Promise.resolve(this.rendered);
-      return new Promise<Rendered>((resolve, reject) => {
-        const waiter: RenderWaiter = {
-          predicate,
-          resolve,
-          reject,
-          timer: setTimeout(() => {
-            this.waiters.delete(waiter);
-            reject(
-              new Error(
-                `the synthesis panel drew no matching model within ${options.timeoutMs ?? 30_000} ms`,
-              ),
-            );
-          }, options.timeoutMs ?? 30_000),
-        };
-        this.waiters.add(waiter);
-      });
+      const timeoutMs = options.timeoutMs ?? 30_000;
+      return this.waiters.wait(
+        (rendered) => predicate(rendered.model, rendered.render),
+        timeoutMs,
+        `the synthesis panel drew no matching model within ${timeoutMs} ms`,
+      );
     };
     return {
       viewType: SYNTHESIS_VIEW_TYPE,
@@ -366,11 +345,7 @@ class SynthesisPanel implements vscode.Disposable {
     if (this.disposed) return;
     this.disposed = true;
     clearTimeout(this.timer);
-    for (const waiter of this.waiters) {
-      clearTimeout(waiter.timer);
-      waiter.reject(new Error('the synthesis panel was closed'));
-    }
-    this.waiters.clear();
+    this.waiters.rejectAll('the synthesis panel was closed');
     for (const d of this.disposables) d.dispose();
     this.onDispose(this);
     this.panel.dispose();

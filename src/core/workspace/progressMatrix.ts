@@ -68,8 +68,8 @@ export interface ProgressMatrix {
   summary: MatrixSummary;
 }
 
-/** A record file as the matrix counts it (the workspace's progress of one record). */
-interface MatrixRecordInput {
+/** The workspace's progress of one record file, as the status bar and the matrix count it. */
+export interface RecordProgressSummary {
   path: string;
   study?: string;
   reviewer?: string;
@@ -90,7 +90,7 @@ interface MatrixStudyInput {
 export interface ProgressMatrixInputs {
   reviewers: readonly string[];
   consensus: string;
-  records: readonly MatrixRecordInput[];
+  records: readonly RecordProgressSummary[];
   studies: readonly MatrixStudyInput[];
 }
 

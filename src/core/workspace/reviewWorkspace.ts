@@ -50,7 +50,7 @@ import {
 } from '../synthesis/viewModel';
 import { parseYaml, valueOnlyFile, YamlLocator } from '../yaml/yamlDocument';
 import { checkRecordWithValue, mergeUsage, reviewUsageDiagnostics, usageOf, type RecordUsage } from './check';
-import { progressMatrix, type ProgressMatrix } from './progressMatrix';
+import { progressMatrix, type ProgressMatrix, type RecordProgressSummary } from './progressMatrix';
 
 export interface WorkspaceOptions {
   /** Whether the review's own schema may be compiled (an untrusted folder gets the bundled one). */
@@ -93,17 +93,6 @@ export interface CheckSummary {
   files: number;
   errors: number;
   warnings: number;
-}
-
-interface RecordProgressSummary {
-  path: string;
-  study?: string;
-  reviewer?: string;
-  status?: string;
-  filled: number;
-  required: number;
-  notReported: number;
-  errors: number;
 }
 
 export interface ReviewProgressSummary {
