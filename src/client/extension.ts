@@ -18,6 +18,7 @@ import { nextMissingField } from './commands/nextMissingField';
 import { showProgress } from './commands/showProgress';
 import { DisagreementsProvider } from './disagreementsView';
 import { STUDY_RECORD_LANGUAGE } from './language';
+import { restoreProgressPanel } from './progressPanel';
 import { registerSynthesisPanel } from './synthesisPanel';
 
 let client: LanguageClient | undefined;
@@ -206,7 +207,7 @@ export function activate(context: vscode.ExtensionContext): StudyExtractionApi {
   );
 
   // The live synthesis panel (and its restoration after a window reload).
-  context.subscriptions.push(...registerSynthesisPanel(context, ready));
+  context.subscriptions.push(...registerSynthesisPanel(context, ready), restoreProgressPanel(ready));
 
   return { ready: async () => void (await ready()) };
 }

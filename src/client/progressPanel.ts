@@ -234,3 +234,17 @@ export async function openProgressPanel(client: LanguageClient): Promise<Progres
   await handle.refresh();
   return handle;
 }
+
+/** Brings the progress panel back after a window reload, drawing the matrix anew. */
+export function restoreProgressPanel(ready: () => Promise<LanguageClient>): vscode.Disposable {
+  return vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
+    async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
+      if (current) {
+        panel.dispose();
+        return;
+      }
+      current = new ProgressPanel(panel, await ready(), () => (current = undefined));
+      current.schedule(0);
+    },
+  });
+}
