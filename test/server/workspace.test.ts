@@ -285,11 +285,10 @@ describe('custom requests', () => {
       errors: 0,
     });
     const preschl = review.records.find((r) => r.path === 'records/ek/preschl-2011.study.yaml')!;
-    // study, reviewer, status, citation, arms, outcomes; authors, year; 2 × (id, group);
-    // 3 × (id, type, results, instrument, rater, timepoint); read by the analysis of alliance-total:
-    // 2 arm n, 2 × (mean, sd, n) of its results
-    assert.equal(preschl.required, 38);
-    assert.equal(preschl.filled, 38);
+    // Every field written, all filled: 4 of the record's head, the citation and its 6, design, country,
+    // total_n, arms and 2 × 4, outcomes and 3 outcomes' fields with their results (2 arms × 3 values).
+    assert.equal(preschl.required, 70);
+    assert.equal(preschl.filled, 70);
     // country + 3 outcomes × 2 arms × (mean, sd)
     assert.equal(preschl.notReported, 13);
     assert.equal(preschl.study, 'preschl-2011');
@@ -311,8 +310,8 @@ describe('custom requests', () => {
     const record = result.reviews[0]!.records[0]!;
     assert.equal(record.path, rel);
     assert.equal(record.notReported, 14);
-    assert.equal(record.required, 38);
-    assert.equal(record.filled, 37);
+    assert.equal(record.required, 70);
+    assert.equal(record.filled, 69);
     assert.equal(record.errors, 1, 'the empty year of a complete record is an error');
     await client.close(uri);
   });

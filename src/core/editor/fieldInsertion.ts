@@ -15,8 +15,8 @@ export interface FieldInsertion {
 /**
  * Adds `lines` (a field as block YAML at indentation 0: `online:`, `  mean:`, …) to the mapping at `path`,
  * placed after the last key that comes before `name` in schema order (else before the first key after it,
- * else last). The first leaf line gets the cursor, and the blank after its colon unless `cursorBlank` is
- * false. `undefined` when the mapping cannot be found in the text.
+ * else last). The first leaf line (or line `cursorLine`) gets the cursor, and the blank after its colon
+ * unless `cursorBlank` is false. `undefined` when the mapping cannot be found in the text.
  */
 export function insertField(
   file: YamlFile,
@@ -24,11 +24,11 @@ export function insertField(
   path: PathSegment[],
   name: string,
   lines: string[],
-  { cursorBlank = true }: { cursorBlank?: boolean } = {},
+  { cursorBlank = true, cursorLine }: { cursorBlank?: boolean; cursorLine?: number } = {},
 ): FieldInsertion | undefined {
   if (!file.doc || lines.length === 0) return undefined;
   const eol = file.text.includes('\r\n') ? '\r\n' : '\n';
-  const leaf = lines.findIndex((line, i) => indentOf(lines[i + 1] ?? '') <= indentOf(line));
+  const leaf = cursorLine ?? lines.findIndex((line, i) => indentOf(lines[i + 1] ?? '') <= indentOf(line));
   const body = lines.map((line, i) => (i === leaf && cursorBlank ? `${line} ` : line));
   /** The edit writing `prefix`, the lines indented and `suffix` at `offset` (through `replaceTo`), and the cursor. */
   const insertion = (
@@ -95,7 +95,11 @@ export function insertField(
   if (location.pair && isScalar(location.pair.key) && location.pair.key.range) {
     const keyStart = file.lines.positionAt(location.pair.key.range[0]);
     const keyEnd = location.pair.key.range[1];
-    const placeholder = isScalar(node) && node.range && node.value === null ? node.range[1] : undefined;
+    // `key: ~` or `key: null` loses its placeholder; an implicit null has an empty range.
+    const placeholder =
+      isScalar(node) && node.range && node.value === null && node.range[1] > node.range[0]
+        ? node.range[1]
+        : undefined;
     const colon = file.text.indexOf(':', keyEnd);
     if (colon < 0) return undefined;
     const from = placeholder !== undefined ? colon + 1 : file.lines.lineEnd(keyStart.line);

@@ -90,6 +90,7 @@ export function recordProgress(
     parent: PathSegment[],
     name: string,
     lines?: string[],
+    cursorLine?: number,
   ): Pick<MissingField, 'range' | 'edit'> => {
     const insertion = insertField(
       file,
@@ -97,23 +98,54 @@ export function recordProgress(
       parent,
       name,
       lines ?? fieldLines(schema, value, parent, [name], 0),
+      cursorLine === undefined ? {} : { cursorLine },
     );
     if (insertion) return { range: { start: insertion.cursor, end: insertion.cursor }, edit: insertion.edit };
     return { range: locator.containerRange(parent) };
   };
   const counted = new Set<string>();
   /** Counts one field to extract: filled, or missing / empty with where it is typed. */
-  const count = (parent: PathSegment[], name: string, object: Record<string, unknown>, lines?: string[]) => {
+  const count: Count = (parent, name, object) => {
     const path = [...parent, name];
     const key = JSON.stringify(path);
     if (counted.has(key)) return;
     counted.add(key);
     progress.required++;
     if (!(name in object)) {
-      progress.missing.push({ path, kind: 'missing', ...missingKey(parent, name, lines) });
+      progress.missing.push({ path, kind: 'missing', ...missingKey(parent, name) });
     } else if (isEmpty(object[name])) {
       progress.missing.push({ path, kind: 'empty', ...emptyValue(locator.keyRange(path)) });
     } else progress.filled++;
+  };
+  /** Takes back an empty field counted as still to extract: what it holds is asked for instead. */
+  const uncount = (path: PathSegment[]) => {
+    const at = progress.missing.findIndex((m) => sameSegments(m.path, path));
+    if (at < 0) return;
+    progress.missing.splice(at, 1);
+    progress.required--;
+  };
+  /**
+   * Counts the fields of a mapping at `parent.name` that is not written yet (absent, or an empty value):
+   * each field on its own, all written by the first one's edit, so that the count does not grow as the
+   * reviewer fills them.
+   */
+  const countUnwritten: CountUnwritten = (parent, name, fields, present) => {
+    uncount([...parent, name]);
+    fields.forEach((field, i) => {
+      const path = [...parent, name, field];
+      if (counted.has(JSON.stringify(path))) return;
+      counted.add(JSON.stringify(path));
+      progress.required++;
+      const placed = present
+        ? missingKey(
+            [...parent, name],
+            field,
+            fields.map((f) => `${f}:`),
+            i,
+          )
+        : missingKey(parent, name, [`${name}:`, ...fields.map((f) => `  ${f}:`)], i + 1);
+      progress.missing.push({ path, kind: 'missing', ...placed });
+    });
   };
 
   const walk = (node: unknown, contexts: SchemaContext[], path: PathSegment[], depth: number): void => {
@@ -126,14 +158,15 @@ export function recordProgress(
       return;
     }
     if (!isPlainObject(node)) return;
-    const required = [...new Set(contexts.flatMap((c) => c.schema.required ?? []))];
-    for (const name of required) count(path, name, node);
+    // The required fields, and every field written: an empty one is still to be extracted.
+    const names = new Set([...contexts.flatMap((c) => c.schema.required ?? []), ...Object.keys(node)]);
+    for (const name of names) count(path, name, node);
     for (const [key, child] of Object.entries(node)) {
       walk(child, schema.navigator.propertySchemas(contexts, key, child), [...path, key], depth + 1);
     }
   };
   walk(value, schema.navigator.expand(schema.root, value), [], 0);
-  countAnalysed(value, analysed, count, progress);
+  countAnalysed(value, analysed, { count, countUnwritten, uncount });
   // In the record's order: where each is written (fields written at one place keep their schema order).
   const anchor = (m: MissingField) => m.edit?.range.start ?? m.range.start;
   progress.missing.sort(
@@ -142,7 +175,16 @@ export function recordProgress(
   return progress;
 }
 
-type Count = (parent: PathSegment[], name: string, object: Record<string, unknown>, lines?: string[]) => void;
+type Count = (parent: PathSegment[], name: string, object: Record<string, unknown>) => void;
+type CountUnwritten = (
+  parent: PathSegment[],
+  name: string,
+  fields: readonly string[],
+  present: boolean,
+) => void;
+
+const sameSegments = (a: PathSegment[], b: PathSegment[]) =>
+  a.length === b.length && a.every((segment, i) => segment === b[i]);
 
 /**
  * The fields the analyses read: each arm's n, and the results of the compared arms (or of the whole sample)
@@ -151,8 +193,11 @@ type Count = (parent: PathSegment[], name: string, object: Record<string, unknow
 function countAnalysed(
   record: Record<string, unknown>,
   analysed: AnalysedFields,
-  count: Count,
-  progress: RecordProgress,
+  {
+    count,
+    countUnwritten,
+    uncount,
+  }: { count: Count; countUnwritten: CountUnwritten; uncount: (path: PathSegment[]) => void },
 ): void {
   const arms = (Array.isArray(record.arms) ? record.arms : []).map((arm) =>
     isPlainObject(arm) ? arm : undefined,
@@ -163,40 +208,40 @@ function countAnalysed(
     if (!isPlainObject(outcome) || typeof outcome.id !== 'string') return;
     const read = analysed.outcomes.get(outcome.id);
     if (!read) return;
+    const armsOf = (groups: ReadonlySet<string>) =>
+      arms.flatMap((arm) =>
+        arm && typeof arm.id === 'string' && typeof arm.group === 'string' && groups.has(arm.group)
+          ? [arm.id]
+          : [],
+      );
     const keys = read.wholeSample
       ? ['all']
       : [
           ...new Set(
-            arms.flatMap((arm) =>
-              arm && typeof arm.id === 'string' && typeof arm.group === 'string' && read.groups.has(arm.group)
-                ? [arm.id]
-                : [],
-            ),
+            read.comparisons.flatMap(({ experimental, control }) => {
+              const [e, c] = [armsOf(experimental), armsOf(control)];
+              return e.length > 0 && c.length > 0 ? [...e, ...c] : [];
+            }),
           ),
         ];
     if (keys.length === 0) return;
     const resultsPath = ['outcomes', i, 'results'];
-    if (outcome.results === undefined) return; // `results` itself is asked for first, at its place.
-    const results = isPlainObject(outcome.results) ? outcome.results : undefined;
-    if (!results) {
-      if (!isEmpty(outcome.results)) return;
-      // An empty `results:` is asked for arm by arm instead.
-      const at = progress.missing.findIndex((m) => JSON.stringify(m.path) === JSON.stringify(resultsPath));
-      if (at >= 0) progress.missing.splice(at, 1);
-    }
+    // An absent `results` is asked for first, at its place; a value that is not a mapping is an error.
+    if (outcome.results === undefined || !(isPlainObject(outcome.results) || isEmpty(outcome.results)))
+      return;
+    const results = isPlainObject(outcome.results) ? outcome.results : {};
     for (const key of keys) {
-      const result = results?.[key];
-      if (!isPlainObject(result)) {
-        if (result !== undefined && !isEmpty(result)) continue;
-        count(resultsPath, key, results ?? {}, [`${key}:`, ...read.fields.map((f) => `  ${f}:`)]);
-        // The fields of a result still to be written count as well.
-        progress.required += read.fields.length - 1;
-        continue;
-      }
-      for (const field of read.fields) {
-        const alternatives = RESULT_ALTERNATIVES[field] ?? [];
-        if (alternatives.some((a) => !isEmpty(result[a]))) continue;
-        count([...resultsPath, key], field, result);
+      const result = results[key];
+      if (isPlainObject(result)) {
+        for (const field of read.fields) {
+          const alternatives = RESULT_ALTERNATIVES[field] ?? [];
+          if (alternatives.some((a) => !isEmpty(result[a]))) continue;
+          count([...resultsPath, key], field, result);
+        }
+      } else if (isEmpty(result)) {
+        // Under an empty `results:`, the arms' results go on the lines below it, arm by arm.
+        if (!isPlainObject(outcome.results)) uncount(resultsPath);
+        countUnwritten(resultsPath, key, read.fields, key in results);
       }
     }
   });

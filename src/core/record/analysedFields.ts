@@ -2,8 +2,11 @@
 // ask for these too, so that a record complete by its schema is also complete for the synthesis.
 
 export interface AnalysedOutcome {
-  /** Arm groups on either side of an analysis of the outcome; results are read for arms in them. */
-  groups: ReadonlySet<string>;
+  /**
+   * The arm groups each analysis of the outcome compares: results are read for a record's arms in them,
+   * when the record has arms on both sides (else the study cannot enter that analysis).
+   */
+  comparisons: readonly { experimental: ReadonlySet<string>; control: ReadonlySet<string> }[];
   /** Whether the results are read for the whole sample (`all`), as a correlation is. */
   wholeSample: boolean;
   /** Result fields read (`mean`, `sd`, `n`; `events`, `n`; `r`, `n`). */

@@ -98,7 +98,10 @@ export function analysedFields(analyses: readonly ParsedAnalysis[]): AnalysedFie
     const type = MEASURE_OUTCOME_TYPE[config.measure];
     const known = outcomes.get(config.outcome);
     outcomes.set(config.outcome, {
-      groups: new Set([...(known?.groups ?? []), ...config.experimental, ...config.control]),
+      comparisons: [
+        ...(known?.comparisons ?? []),
+        { experimental: new Set(config.experimental), control: new Set(config.control) },
+      ],
       wholeSample: (known?.wholeSample ?? false) || type === 'correlation',
       fields: [...new Set([...(known?.fields ?? []), ...RESULT_FIELDS[type]])],
     });

@@ -35,12 +35,13 @@ const RECORD = block(`
 const paths = (missing: MissingField[]) => missing.map((m) => [m.path.join('.'), m.kind]);
 
 describe('recordProgress', () => {
-  test('counts the required fields of the record, its citation, each arm and each outcome', () => {
+  test('counts the required fields of the record, its citation, each arm and each outcome, and every field written', () => {
     const progress = recordProgress(parseYaml(RECORD), schema);
     // Required: 6 of the record (study, reviewer, status, citation; arms, outcomes of the review), 2 of
-    // the citation, 2 of each arm, 4 of the outcome (id, type, results; instrument of the review).
-    assert.equal(progress.required, 16);
-    assert.equal(progress.filled, 12);
+    // the citation, 2 of each arm, 4 of the outcome (id, type, results; instrument of the review); and
+    // written, all filled: the first arm's n, the second's label, the result of arm a and its 3 values.
+    assert.equal(progress.required, 16 + 6);
+    assert.equal(progress.filled, 12 + 6);
     assert.equal(progress.notReported, 2);
     assert.deepEqual(paths(progress.missing), [
       ['citation.year', 'missing'],
@@ -137,12 +138,14 @@ describe('recordProgress', () => {
       assert.deepEqual(paths(progress.missing), [
         ['arms.0.n', 'missing'],
         ['arms.2.n', 'missing'],
-        ['outcomes.0.results.online', 'missing'],
-        ['outcomes.0.results.f2f', 'missing'],
+        ...['online', 'f2f'].flatMap((arm) =>
+          ['mean', 'sd', 'n'].map((field) => [`outcomes.0.results.${arm}.${field}`, 'missing']),
+        ),
       ]);
       // Required: 6 of the record, 2 of the citation, 2 of each arm, 4 of each outcome, all filled but the
-      // first outcome's results; read: 3 arm n (one filled), mean, sd and n of 2 arms.
-      assert.equal(progress.required, 22 + 3 + 6);
+      // first outcome's empty results, which is asked for arm by arm instead; read: 3 arm n (f2f's
+      // filled), mean, sd and n of 2 arms.
+      assert.equal(progress.required, 21 + 3 + 6);
       assert.equal(progress.filled, 21 + 1);
       const online = progress.missing[2]!;
       assert.match(
@@ -154,6 +157,20 @@ describe('recordProgress', () => {
       assert.deepEqual((after.value as { outcomes: { results: unknown }[] }).outcomes[0]!.results, {
         online: { mean: null, sd: null, n: null },
       });
+      // Each of its fields has its own cursor, written by the same edit.
+      assert.match(written(text, progress.missing[3]!), /^ {8}mean:\n {8}sd: ⟦⟧\n {8}n:$/m);
+    });
+
+    test('filling a result written by Next Missing Field leaves one field fewer, never more', () => {
+      const before = recordProgress(parseYaml(text), schema, analysed);
+      const mean = before.missing[2]!;
+      const edited = applyEdits(text, [mean.edit!]);
+      const at = parseYaml(edited).lines.offsetAt(mean.range.start);
+      const typed = `${edited.slice(0, at)}5.9${edited.slice(at)}`;
+      const after = recordProgress(parseYaml(typed), schema, analysed);
+      assert.equal(after.missing.length, before.missing.length - 1);
+      assert.equal(after.required - after.filled, before.required - before.filled - 1);
+      assert.deepEqual(paths(after.missing)[2], ['outcomes.0.results.online.sd', 'empty']);
     });
 
     test('a result lacks only what it does not give: an SE stands in for the SD', () => {
@@ -274,7 +291,8 @@ describe('recordProgress', () => {
     const progress = recordProgress(parseYaml(text), schema);
     assert.deepEqual(
       { filled: progress.filled, required: progress.required, missing: progress.missing },
-      { filled: 14, required: 14, missing: [] },
+      // 14 required, and the result of arm a with its r and n.
+      { filled: 17, required: 17, missing: [] },
     );
   });
 
