@@ -78,6 +78,15 @@ async function main(page, sandbox, server) {
     await page.locator('.statusbar-item', { hasText: 'Study Record' }).first().waitFor({ timeout: STEP_MS });
   });
 
+  await check('the status bar shows the active record: reviewer, study, fields filled and NR', async () => {
+    const item = page.locator('.statusbar-item', { hasText: /ek · preschl-2011: \d+\/\d+ · \d+ NR/ }).first();
+    await item.waitFor({ timeout: STEP_MS });
+    const [, filled, total, nr] = /(\d+)\/(\d+) · (\d+) NR/.exec(await item.innerText());
+    // The example record marks its means and SDs NR and fills everything else.
+    if (!(Number(filled) > 0 && Number(filled) <= Number(total) && Number(nr) > 0))
+      throw new Error(`unexpected record progress: ${await item.innerText()}`);
+  });
+
   await check('the Problems panel (Ctrl+Shift+M) shows the record’s error', async () => {
     await page.locator('.monaco-editor .view-lines').first().click();
     await page.keyboard.press('Control+Shift+M');
