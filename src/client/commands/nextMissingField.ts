@@ -20,7 +20,7 @@ export async function nextMissingField(
     backward,
   });
   if (!result) {
-    vscode.window.setStatusBarMessage('Study Extraction: every required field is filled.', 4000);
+    vscode.window.setStatusBarMessage('Study Extraction: every field to extract is filled.', 4000);
     return null;
   }
   if (result.edit) {
