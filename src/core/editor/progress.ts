@@ -10,7 +10,7 @@ import { YamlLocator, type PathSegment, type YamlFile } from '../yaml/yamlDocume
 import { insertField } from './fieldInsertion';
 import { fieldLines } from './scaffold';
 
-/** A field to extract (required, or read by an analysis) that is absent or still empty. */
+/** A field to extract (written, required, or read by an analysis) that is absent or still empty. */
 export interface MissingField {
   path: PathSegment[];
   kind: 'missing' | 'empty';
@@ -31,8 +31,9 @@ export interface RecordProgress {
   /** Fields to extract present with a value (`NR` counts as filled: it is a finding). */
   filled: number;
   /**
-   * Fields to extract in the record as it stands: the required ones (inside each arm, outcome and result
-   * present) and those the review's analyses read (arm n, the compared arms' results).
+   * Fields to extract in the record as it stands: every field written (an empty one is still to be
+   * extracted), the required ones (inside each arm, outcome and result present) and those the review's
+   * analyses read (arm n, the compared arms' results).
    */
   required: number;
   /** Values marked `NR` anywhere. */
@@ -54,7 +55,7 @@ export function fieldHelp(schema: CompiledSchema, value: unknown, path: PathSegm
 
 /**
  * Walks the record with its schema and counts the fields to extract, filled and missing, and `NR` values:
- * the required fields, and those `analysed` says the review's analyses read.
+ * every field written, the required fields, and those `analysed` says the review's analyses read.
  */
 export function recordProgress(
   file: YamlFile,
@@ -103,19 +104,27 @@ export function recordProgress(
     if (insertion) return { range: { start: insertion.cursor, end: insertion.cursor }, edit: insertion.edit };
     return { range: locator.containerRange(parent) };
   };
-  const counted = new Set<string>();
-  /** Counts one field to extract: filled, or missing / empty with where it is typed. */
-  const count: Count = (parent, name, object) => {
+  /** Fields counted as missing (absent), so that what the analyses read is not counted twice. */
+  const absent = new Set<string>();
+  /**
+   * Counts one field to extract: filled, or missing / empty with where it is typed. The walk counts every
+   * field written; `read` (what the analyses read) adds only what is not written.
+   */
+  const count: Count = (parent, name, object, read = false) => {
     const path = [...parent, name];
+    if (name in object) {
+      if (read) return;
+      progress.required++;
+      if (isEmpty(object[name]))
+        progress.missing.push({ path, kind: 'empty', ...emptyValue(locator.keyRange(path)) });
+      else progress.filled++;
+      return;
+    }
     const key = JSON.stringify(path);
-    if (counted.has(key)) return;
-    counted.add(key);
+    if (absent.has(key)) return;
+    absent.add(key);
     progress.required++;
-    if (!(name in object)) {
-      progress.missing.push({ path, kind: 'missing', ...missingKey(parent, name) });
-    } else if (isEmpty(object[name])) {
-      progress.missing.push({ path, kind: 'empty', ...emptyValue(locator.keyRange(path)) });
-    } else progress.filled++;
+    progress.missing.push({ path, kind: 'missing', ...missingKey(parent, name) });
   };
   /** Takes back an empty field counted as still to extract: what it holds is asked for instead. */
   const uncount = (path: PathSegment[]) => {
@@ -133,8 +142,8 @@ export function recordProgress(
     uncount([...parent, name]);
     fields.forEach((field, i) => {
       const path = [...parent, name, field];
-      if (counted.has(JSON.stringify(path))) return;
-      counted.add(JSON.stringify(path));
+      if (absent.has(JSON.stringify(path))) return;
+      absent.add(JSON.stringify(path));
       progress.required++;
       const placed = present
         ? missingKey(
@@ -175,7 +184,7 @@ export function recordProgress(
   return progress;
 }
 
-type Count = (parent: PathSegment[], name: string, object: Record<string, unknown>) => void;
+type Count = (parent: PathSegment[], name: string, object: Record<string, unknown>, read?: boolean) => void;
 type CountUnwritten = (
   parent: PathSegment[],
   name: string,
@@ -202,7 +211,7 @@ function countAnalysed(
   const arms = (Array.isArray(record.arms) ? record.arms : []).map((arm) =>
     isPlainObject(arm) ? arm : undefined,
   );
-  if (analysed.armN) arms.forEach((arm, i) => arm && count(['arms', i], 'n', arm));
+  if (analysed.armN) arms.forEach((arm, i) => arm && count(['arms', i], 'n', arm, true));
   const outcomes = Array.isArray(record.outcomes) ? record.outcomes : [];
   outcomes.forEach((outcome, i) => {
     if (!isPlainObject(outcome) || typeof outcome.id !== 'string') return;
@@ -236,7 +245,7 @@ function countAnalysed(
         for (const field of read.fields) {
           const alternatives = RESULT_ALTERNATIVES[field] ?? [];
           if (alternatives.some((a) => !isEmpty(result[a]))) continue;
-          count([...resultsPath, key], field, result);
+          count([...resultsPath, key], field, result, true);
         }
       } else if (isEmpty(result)) {
         // Under an empty `results:`, the arms' results go on the lines below it, arm by arm.
