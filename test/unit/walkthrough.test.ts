@@ -5,6 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { scaffoldRecord } from '../../src/core/editor/scaffold';
+import { exampleReviewOpened } from '../support/editor';
 
 const REPO = path.resolve(__dirname, '..', '..');
 
@@ -118,4 +120,12 @@ test('a step with a command has it as a button: a line of the description that i
     openSynthesis: ['studyExtraction.openSynthesis', 'studyExtraction.showProgress'],
   });
   assert.match(steps.find((s) => s.id === 'nextMissingField')!.description, /Ctrl\+Alt\+N/);
+});
+
+test("the New Study Record page shows the example's scaffold as the command writes it", async () => {
+  const page = readFileSync(path.join(REPO, 'media', 'walkthrough', 'new-study-record.md'), 'utf8');
+  const shown = /```yaml\n([\s\S]*?)```/.exec(page)?.[1];
+  assert.ok(shown, 'the page has no YAML block');
+  const review = await exampleReviewOpened();
+  assert.equal(shown, scaffoldRecord(review.schema, 'preschl-2011', 'ek', review.config.version));
 });
