@@ -266,6 +266,36 @@ export async function launchBrowser(sandbox) {
   return { context, page };
 }
 
+/**
+ * A webview's content, as a FrameLocator. In the browser a webview is an `iframe.webview` (laid over the
+ * editor at the workbench's root, not inside the editor's DOM) holding an `#active-frame` with the page.
+ * Several may exist at once (a panel, a walkthrough's Markdown page), hidden ones included: this returns
+ * the first visible one in which `probe(frame)` (a Locator) is visible, waiting up to `timeoutMs`.
+ */
+export async function visibleWebview(page, probe, { timeoutMs = 15_000, what = 'a webview' } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const outer = page.locator('iframe.webview');
+    const names = await outer.evaluateAll((frames) => frames.map((f) => f.getAttribute('name') ?? ''));
+    for (const name of names) {
+      if (!name) continue;
+      const iframe = page.locator(`iframe.webview[name="${name}"]`);
+      if (!(await iframe.isVisible().catch(() => false))) continue;
+      const content = iframe.contentFrame().locator('#active-frame').contentFrame();
+      if (
+        await probe(content)
+          .first()
+          .isVisible()
+          .catch(() => false)
+      )
+        return content;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (${names.length} webviews)`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** The URL that opens the workspace, optionally with the extension-development payload. */
 export function workbenchUrl(server, sandbox, payload) {
   const url = new URL(server.url);
